@@ -1,0 +1,3 @@
+fn main() {
+    println!("DSXA Desktop {}", env!("CARGO_PKG_VERSION"));
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine too: installs npm dependencies if
+# needed, starts the real parts (scripts/testbed.sh), type-checks the core and
+# the Dagger module, then runs every unit and end-to-end test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x node_modules/.bin/vitest ] || npm ci --no-audit --no-fund
+bash scripts/testbed.sh
+npx tsc -p tsconfig.json
+npx tsc -p dagger/tsconfig.json
+npx vitest run "$@"

@@ -1,0 +1,106 @@
+import type { Finding } from '../guardrails/finding.js';
+import type { Plan, Step } from '../plan/types.js';
+import type { Status } from '../status/build-status.js';
+import type { StepResult } from '../exec/run-steps.js';
+import type { BumpPlan } from '../versions/bump.js';
+import { renderEditDiff } from '../versions/file-edit.js';
+
+/** A plain text table: columns padded to their widest cell. */
+export function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(head), ...rows.map(line)].join('\n');
+}
+
+export function renderFindings(findings: readonly Finding[]): string {
+  if (findings.length === 0) return 'no findings';
+  return findings.map((f) => `${f.severity === 'error' ? 'error  ' : 'warning'} ${f.code}: ${f.message}`).join('\n');
+}
+
+export function renderStatus(s: Status): string {
+  const rows = s.rows.map((r) => [
+    r.component,
+    r.version ?? '-',
+    r.versionFilesAgree ? 'agree' : 'DISAGREE',
+    r.lastRelease ? `${r.lastRelease.version} (${r.lastRelease.tag})` : '-',
+    r.changedSinceRelease === undefined ? '-' : r.changedSinceRelease === 'unknown' ? 'unknown' : r.changedSinceRelease.length > 0 ? `yes (${r.changedSinceRelease.length} files)` : 'no',
+    r.state,
+  ]);
+  const out = [`${s.project} at ${s.commit ? s.commit.slice(0, 7) : '(no commit)'}${s.branch ? ` on ${s.branch}` : s.detached ? ' (detached HEAD)' : ''}`, '', table(['COMPONENT', 'VERSION', 'FILES', 'LAST RELEASE', 'CHANGED SINCE', 'STATE'], rows)];
+  for (const r of s.rows.filter((x) => x.disagreement)) out.push('', `${r.component} version files: ${r.disagreement}`);
+  if (s.notes.length) out.push('', ...s.notes.map((n) => `note: ${n}`));
+  if (s.findings.length) out.push('', renderFindings(s.findings));
+  return out.join('\n');
+}
+
+export function describeStep(step: Step): string {
+  switch (step.kind) {
+    case 'build-image':
+      return `docker build ${step.tags.join(', ')} from ${step.dockerfile}`;
+    case 'push-image':
+      return `push ${step.ref}`;
+    case 'package-chart':
+      return `helm package ${step.chartPath} --version ${step.version} -> ${step.output}`;
+    case 'push-chart':
+      return `helm push ${step.package} ${step.repository}`;
+    case 'helm-dependency-build':
+      return `helm dependency build ${step.chartPath}`;
+    case 'helm-lint':
+      return `helm lint ${step.chartPath}`;
+    case 'helm-deploy':
+      return `helm upgrade --install ${step.release} ${step.chartPath}${Object.entries(step.set).map(([k, v]) => ` --set-string ${k}=${v}`).join('')}${step.kubeContext ? ` --kube-context ${step.kubeContext}` : ''}`;
+    case 'ensure-network':
+      return `docker network ${step.network} (create if missing)`;
+    case 'compose-up':
+      return `compose -p ${step.project} ${step.files.map((f) => `-f ${f}`).join(' ')} up -d${Object.keys(step.env).length ? ` with ${Object.entries(step.env).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`;
+    case 'compose-down':
+      return `compose -p ${step.project} down`;
+    case 'compose-bundle':
+      return `bundle ${step.files.length} compose files -> ${step.output}`;
+    case 'checksums':
+      return `sha256 of ${step.files.length} files -> ${step.output}`;
+    case 'push-tags':
+      return `push tags ${step.tags.map((t) => t.name).join(', ') || '(none)'} to ${step.remote}`;
+    case 'github-release':
+      return `GitHub release ${step.tag} on ${step.repository || '(no repository)'} with ${step.assets.length} assets`;
+  }
+}
+
+export function renderPlan(plan: Plan): string {
+  const out = [`plan: ${plan.lane} for ${plan.project}${plan.commit ? ` at ${plan.commit.slice(0, 7)}` : ''}${plan.tag ? `, tag ${plan.tag}` : ''}`, ''];
+  if (plan.components.length) {
+    out.push(table(['COMPONENT', 'VERSION', 'IMAGES', 'CHART'], plan.components.map((c) => [c.name, c.version ?? '-', c.images.join(' ') || '-', c.chart ? (c.chart.ref ?? `${c.chart.name} ${c.chart.version}`) : '-'])), '');
+  }
+  for (const s of plan.skipped) out.push(`left out: ${s.component} (${s.reason})`);
+  if (plan.skipped.length) out.push('');
+  out.push('steps:');
+  plan.steps.forEach((s, i) => out.push(`  ${String(i + 1).padStart(2)}. ${describeStep(s)}${s.skip ? `  [skip: ${s.skip}]` : ''}`));
+  out.push('', renderFindings(plan.findings));
+  return out.join('\n');
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+export function renderStepLine(r: StepResult): string {
+  const mark = r.status === 'ok' ? 'ok  ' : r.status === 'failed' ? 'FAIL' : 'skip';
+  const detail = r.status === 'ok' ? (r.outputs.digest ? ` ${r.outputs.digest}` : '') : ` (${(r.reason ?? '').split('\n')[0]})`;
+  return `${mark} ${r.id.padEnd(40)} ${formatDuration(r.durationMs).padStart(7)}${detail}`;
+}
+
+export function renderSummary(results: readonly StepResult[]): string {
+  const ok = results.filter((r) => r.status === 'ok').length;
+  const failed = results.filter((r) => r.status === 'failed');
+  const skipped = results.filter((r) => r.status === 'skipped').length;
+  const out = ['', table(['STEP', 'STATUS', 'TIME', 'RESULT'], results.map((r) => [r.id, r.status, formatDuration(r.durationMs), r.outputs.digest ?? r.outputs.imageId ?? r.outputs.file ?? r.outputs.url ?? (r.reason ?? '').split('\n')[0] ?? ''])), ''];
+  out.push(`${ok} ok, ${failed.length} failed, ${skipped} skipped`);
+  for (const f of failed) out.push('', `${f.id} failed:`, `  ${(f.reason ?? '').split('\n').join('\n  ')}`);
+  return out.join('\n');
+}
+
+export function renderBump(plan: BumpPlan, dryRun: boolean): string {
+  const head = `${plan.component}: ${plan.from} -> ${plan.to}${dryRun ? ' (dry run: nothing written)' : ''}`;
+  if (plan.edits.length === 0) return `${head}\nno file changes`;
+  return [head, ...plan.edits.map((e) => (dryRun ? renderEditDiff(e) : `  wrote ${e.path}`))].join('\n');
+}

@@ -1,0 +1,192 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve, posix } from 'node:path';
+import { LineCounter, parseDocument, parse as parseYaml } from 'yaml';
+import { ConfigError, type ConfigIssue } from '../errors.js';
+import { inferFormat } from '../versions/format-registry.js';
+import { configSchema, VERSION_FORMATS, type RawComponent, type RawConfig } from './schema.js';
+import type { ChartSpec, Component, ImageSpec, LanesConfig, VersionFileSpec } from './model.js';
+import { findCollisions } from './collisions.js';
+import { formatYamlPath, lineOf } from './yaml-path.js';
+
+export const CONFIG_FILE = 'lanes.yaml';
+
+/**
+ * Reads and validates `<root>/lanes.yaml`: syntax, schema, the files it names,
+ * and cross-component rules. Every problem found is reported in one ConfigError
+ * (file:line, YAML path, message), so a user fixes them in one pass.
+ */
+export function loadConfig(rootDir: string): LanesConfig {
+  const root = resolve(rootDir);
+  const file = CONFIG_FILE;
+  const full = join(root, file);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new ConfigError([{ file: root, path: '', message: 'not a directory; pass the monorepo root with --source <dir>' }], 'cannot load the monorepo');
+  }
+  if (!existsSync(full)) {
+    throw new ConfigError([{ file: full, path: '', message: 'file not found; run lanes in the monorepo root or pass --source <dir> (the directory holding lanes.yaml)' }], 'no lanes.yaml');
+  }
+  const text = readFileSync(full, 'utf8');
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })),
+      'lanes.yaml is not valid YAML',
+    );
+  }
+  const parsed = configSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => {
+      const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
+      return { file, line: lineOf(doc, counter, path), path: formatYamlPath(path), message: describeZodIssue(issue) };
+    });
+    throw new ConfigError(issues);
+  }
+
+  const issues: ConfigIssue[] = [];
+  const add = (path: string, message: string) => {
+    const keys = path.split(/\.|\[|\]/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+    issues.push({ file, line: lineOf(doc, counter, keys), path, message });
+  };
+  const config = normalise(parsed.data, root, file, add);
+  for (const issue of findCollisions(config)) add(issue.path, issue.message);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config;
+}
+
+type AddIssue = (path: string, message: string) => void;
+
+function normalise(raw: RawConfig, root: string, file: string, add: AddIssue): LanesConfig {
+  const components = raw.components.map((c, index) => normaliseComponent(c, index, root, add));
+  return {
+    root,
+    file,
+    project: raw.project,
+    registries: raw.registries ?? {},
+    release: raw.release,
+    compose: { network: raw.compose?.network, project: raw.compose?.project ?? raw.project, envFile: raw.compose?.envFile },
+    components,
+  };
+}
+
+function normaliseComponent(c: RawComponent, index: number, root: string, add: AddIssue): Component {
+  const at = `components[${index}]`;
+  const exists = (p: string) => existsSync(join(root, p));
+  const need = (path: string, p: string, what = 'file') => {
+    if (!exists(p)) add(path, `${what} not found: ${p}`);
+  };
+
+  if (c.external && (c.image || c.chart || c.version)) {
+    add(`${at}.external`, 'an external component is only pulled; remove image/chart/version from it (or drop external to build it)');
+  }
+  if (!c.external && !c.image && !c.chart && !c.version) {
+    add(at, `component "${c.name}" has nothing to do: give it a version, an image, a chart or an external image`);
+  }
+  if (c.path) need(`${at}.path`, c.path, 'directory');
+
+  const versionFiles: VersionFileSpec[] = [];
+  const entries = c.version?.files ?? (c.version?.file ? [c.version.file] : []);
+  entries.forEach((entry, n) => {
+    const yamlPath = c.version?.files ? `${at}.version.files[${n}]` : `${at}.version.file`;
+    const spec = typeof entry === 'string' ? { file: entry } : entry;
+    const format = spec.format ?? inferFormat(spec.file);
+    if (!format) {
+      add(yamlPath, `cannot tell the version format of ${spec.file} from its name; add format: (one of ${VERSION_FORMATS.join(', ')})`);
+      return;
+    }
+    const full: VersionFileSpec = { ...spec, format, yamlPath };
+    if (format === 'regex') {
+      if (!spec.pattern) add(yamlPath, 'format regex needs pattern: a regular expression with a named group (?<version>…)');
+      else {
+        try {
+          new RegExp(spec.pattern, 'd');
+          if (!spec.pattern.includes('(?<version>')) add(`${yamlPath}.pattern`, 'the pattern needs a named group (?<version>…) around the version');
+        } catch (e) {
+          add(`${yamlPath}.pattern`, `not a valid regular expression: ${(e as Error).message}`);
+        }
+      }
+    }
+    if (format === 'env-pin' && !spec.key) add(yamlPath, 'format env-pin needs key: the variable holding the image reference (e.g. DSXCONNECT_IMAGE)');
+    if (!exists(spec.file)) {
+      add(yamlPath.endsWith(']') ? yamlPath : yamlPath, `file not found: ${spec.file}`);
+      return;
+    }
+    if (format === 'cargo-lock' && !full.package) {
+      full.package = cargoPackageName(join(root, dirname(spec.file), 'Cargo.toml'));
+      if (!full.package) add(yamlPath, `cannot find the crate name for ${spec.file}: add package: <crate name> (no Cargo.toml with [package] name beside it)`);
+    }
+    versionFiles.push(full);
+  });
+
+  let image: ImageSpec | undefined;
+  if (c.image) {
+    const context = c.image.context ?? c.path ?? '.';
+    const dockerfile = c.image.dockerfile ?? posix.join(context, 'Dockerfile');
+    need(`${at}.image.${c.image.dockerfile ? 'dockerfile' : 'name'}`, dockerfile, 'Dockerfile');
+    if (c.image.context) need(`${at}.image.context`, context, 'build context');
+    if (entries.length === 0) add(`${at}.version`, `component "${c.name}" builds an image but has no version; add version: { file: … }`);
+    image = { name: c.image.name, dockerfile, context, target: c.image.target, buildArgs: c.image.buildArgs ?? {}, platforms: c.image.platforms ?? [] };
+  }
+
+  let chart: ChartSpec | undefined;
+  if (c.chart) {
+    const chartFile = posix.join(c.chart.path, 'Chart.yaml');
+    const name = chartName(join(root, chartFile));
+    if (name === undefined) add(`${at}.chart.path`, `no Chart.yaml with a name: in ${c.chart.path}; point chart.path at the chart directory`);
+    else {
+      if (entries.length === 0) add(`${at}.version`, `component "${c.name}" has a chart but no version; add version: { file: … }`);
+      // The chart's own Chart.yaml carries the version too; bump keeps it in step.
+      if (!versionFiles.some((v) => posix.normalize(v.file) === chartFile)) {
+        versionFiles.push({ file: chartFile, format: 'chart-yaml', yamlPath: `${at}.chart.path` });
+      }
+    }
+    chart = {
+      path: c.chart.path,
+      name: name ?? c.name,
+      values: c.chart.values ?? { repository: 'image.repository', tag: 'image.tag', pullPolicy: 'image.pullPolicy' },
+      release: c.chart.release ?? c.name,
+      namespace: c.chart.namespace,
+    };
+  }
+
+  if (c.compose) {
+    need(`${at}.compose.file`, c.compose.file);
+    if (c.compose.role === 'optional' && !c.compose.flag) add(`${at}.compose.flag`, 'an optional compose file needs flag: the option that includes it (e.g. include-dsxa)');
+  }
+
+  const sources = [...new Set([c.path, ...(c.sources ?? [])].filter((p): p is string => !!p))];
+  for (const [n, s] of (c.sources ?? []).entries()) need(`${at}.sources[${n}]`, s, 'path');
+  if (sources.length === 0) {
+    // Without a path, the files lanes knows about are what the release is made of.
+    sources.push(...versionFiles.map((v) => v.file));
+    if (image) sources.push(image.context === '.' ? image.dockerfile : image.context);
+    if (chart) sources.push(chart.path);
+  }
+
+  return { name: c.name, index, path: c.path, sources: [...new Set(sources)], versionFiles, image, chart, compose: c.compose, external: c.external };
+}
+
+function chartName(chartFile: string): string | undefined {
+  if (!existsSync(chartFile)) return undefined;
+  try {
+    const doc = parseYaml(readFileSync(chartFile, 'utf8')) as { name?: unknown } | null;
+    return typeof doc?.name === 'string' ? doc.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function cargoPackageName(cargoToml: string): string | undefined {
+  if (!existsSync(cargoToml)) return undefined;
+  const text = readFileSync(cargoToml, 'utf8');
+  const pkg = /^\[package\][^\n]*\n((?:(?!\[)[^\n]*\n?)*)/m.exec(text)?.[1] ?? '';
+  return /^name\s*=\s*"([^"]+)"/m.exec(pkg)?.[1];
+}
+
+function describeZodIssue(issue: { code: string; message: string; keys?: string[]; path: PropertyKey[] }): string {
+  if (issue.code === 'unrecognized_keys' && issue.keys) {
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the README's lanes.yaml reference`;
+  }
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return 'required, but missing';
+  return issue.message;
+}

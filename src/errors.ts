@@ -1,0 +1,93 @@
+/**
+ * The error types lanes raises on purpose. Every one carries a stable `code`
+ * (scripts and `--json` consumers match on it) and a message written for the
+ * user: what is wrong, where, and what to do. Only the CLI entry point turns
+ * them into exit codes; nothing else calls `process.exit`.
+ */
+
+/** Exit codes, as documented in the README. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export abstract class LanesError extends Error {
+  abstract readonly code: string;
+  /** 1: a guardrail or a step failed; 2: bad usage or bad configuration. */
+  abstract readonly exitCode: number;
+}
+
+/** One problem in lanes.yaml (or a file it points at), located as precisely as we can. */
+export interface ConfigIssue {
+  /** The file the problem is in, relative to the monorepo root. */
+  file: string;
+  /** 1-based line, when known. */
+  line?: number;
+  /** YAML path such as `components[2].version.file`; empty for the whole file. */
+  path: string;
+  message: string;
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  const where = issue.line ? `${issue.file}:${issue.line}` : issue.file;
+  return issue.path ? `${where} ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
+}
+
+/** lanes.yaml (or a version file it names) is invalid. All problems are reported at once. */
+export class ConfigError extends LanesError {
+  readonly code = 'E_CONFIG';
+  readonly exitCode = EXIT.usage;
+  constructor(readonly issues: ConfigIssue[], heading = 'lanes.yaml is not valid') {
+    super(`${heading}:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+  }
+}
+
+/** A flag or argument is wrong. */
+export class UsageError extends LanesError {
+  readonly code = 'E_USAGE';
+  readonly exitCode = EXIT.usage;
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** A version file cannot be read or written in the way lanes needs. */
+export class VersionFileError extends LanesError {
+  readonly exitCode = EXIT.usage;
+  constructor(readonly code: string, readonly file: string, message: string) {
+    super(`${file}: ${message}`);
+  }
+}
+
+/** A guardrail stopped the command (see guardrails/finding.ts for the codes). */
+export class GuardrailError extends LanesError {
+  readonly code = 'E_GUARDRAIL';
+  readonly exitCode = EXIT.failed;
+  constructor(message: string, readonly findings: readonly { code: string; message: string }[] = []) {
+    super(message);
+  }
+}
+
+/** An external command (docker, helm, git) failed. stderr is kept for the summary, already redacted. */
+export class ExecError extends LanesError {
+  readonly code = 'E_EXEC';
+  readonly exitCode = EXIT.failed;
+  constructor(readonly command: string, readonly exitStatus: number | null, readonly stderr: string) {
+    const tail = stderr.trim().split('\n').slice(-6).join('\n');
+    super(`\`${command}\` failed (exit ${exitStatus ?? 'signal'})${tail ? `:\n${tail}` : ''}`);
+  }
+}
+
+/** A registry answered in a way we cannot proceed from (auth refused, unreachable after retries). */
+export class RegistryError extends LanesError {
+  readonly exitCode = EXIT.failed;
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** A step of a lane failed; the executor collects these into its summary. */
+export class StepError extends LanesError {
+  readonly code = 'E_STEP';
+  readonly exitCode = EXIT.failed;
+  constructor(message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,19 @@
+import type { Redactor } from '../redactor.js';
+
+/** What every host step handler needs: where the monorepo is and how to reach registries and GitHub. */
+export interface HostContext {
+  root: string;
+  redactor: Redactor;
+  env: NodeJS.ProcessEnv;
+  /** Credentials for the target registry (dev or release), when given explicitly or by environment. */
+  registryAuth?: { username: string; password: string };
+  /** Extra CA for the registry (helm needs it passed; docker reads /etc/docker/certs.d). */
+  registryCa?: string;
+  plainHttp?: boolean;
+  helm: string;
+  docker: string;
+  github?: { token?: string; apiUrl: string };
+  kubeconfig?: string;
+  /** Stream command output (--verbose). */
+  onOutput?: (chunk: string) => void;
+}

@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StepError } from '../../errors.js';
+import { parseRef } from '../../registry/image-ref.js';
+import type { Step } from '../../plan/types.js';
+import type { HostContext } from './context.js';
+import { runCommand } from './run-command.js';
+
+type BuildStep = Step & { kind: 'build-image' };
+type PushStep = Step & { kind: 'push-image' };
+
+/**
+ * `docker build` with the plan's tags, labels and build args. Build args are
+ * for configuration only: secrets never go there (they would be visible in
+ * the image history).
+ */
+export async function buildImage(ctx: HostContext, step: BuildStep): Promise<Record<string, string>> {
+  const args = ['build', '-f', step.dockerfile];
+  for (const tag of step.tags) args.push('-t', tag);
+  for (const [k, v] of Object.entries(step.labels)) args.push('--label', `${k}=${v}`);
+  for (const [k, v] of Object.entries(step.buildArgs)) args.push('--build-arg', `${k}=${v}`);
+  if (step.target) args.push('--target', step.target);
+  if (step.platforms.length > 1) {
+    throw new StepError(`${step.component}: multi-platform images (${step.platforms.join(', ')}) need a builder that can hold several platforms; use the Dagger module (dagger call …), which builds every platform variant`);
+  }
+  if (step.platforms.length === 1) args.push('--platform', step.platforms[0]!);
+  args.push(step.context);
+  await runCommand(ctx.docker, args, { cwd: ctx.root, redactor: ctx.redactor, onOutput: ctx.onOutput });
+  const { stdout } = await runCommand(ctx.docker, ['image', 'inspect', '--format', '{{.Id}}', step.tags[0]!], { cwd: ctx.root, redactor: ctx.redactor });
+  return { imageId: stdout.trim(), tags: step.tags.join(' ') };
+}
+
+/**
+ * `docker push` through a throw-away Docker config when credentials were
+ * given, so the password goes to `docker login` on stdin and is never
+ * written into the user's own config or any command line.
+ */
+export async function pushImage(ctx: HostContext, step: PushStep): Promise<Record<string, string>> {
+  const registry = parseRef(step.ref).registry;
+  const configDir = ctx.registryAuth ? mkdtempSync(join(tmpdir(), 'lanes-docker-')) : undefined;
+  const base = configDir ? ['--config', configDir] : [];
+  try {
+    if (configDir && ctx.registryAuth) {
+      await runCommand(ctx.docker, [...base, 'login', registry, '--username', ctx.registryAuth.username, '--password-stdin'], { cwd: ctx.root, redactor: ctx.redactor, input: ctx.registryAuth.password });
+    }
+    const { stdout } = await runCommand(ctx.docker, [...base, 'push', step.ref], { cwd: ctx.root, redactor: ctx.redactor, onOutput: ctx.onOutput });
+    const digest = /digest: (sha256:[0-9a-f]{64})/.exec(stdout)?.[1];
+    if (!digest) throw new StepError(`docker push ${step.ref} reported no digest; the push cannot be verified`);
+    return { ref: step.ref, digest };
+  } finally {
+    if (configDir) rmSync(configDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,114 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { ExecError, StepError } from '../../errors.js';
+import type { Step } from '../../plan/types.js';
+import type { HostContext } from './context.js';
+import { runCommand } from './run-command.js';
+
+type Of<K extends Step['kind']> = Step & { kind: K };
+
+const setArgs = (set: Record<string, string>) => Object.entries(set).flatMap(([k, v]) => ['--set-string', `${k}=${v}`]);
+
+/**
+ * `helm package --version --app-version` of a copy of the chart carrying the
+ * plan's annotations (the source chart is never modified), then a check that
+ * the package says what the plan says.
+ */
+export async function packageChart(ctx: HostContext, step: Of<'package-chart'>): Promise<Record<string, string>> {
+  const work = mkdtempSync(join(tmpdir(), 'lanes-chart-'));
+  try {
+    const copy = join(work, 'chart');
+    cpSync(join(ctx.root, step.chartPath), copy, { recursive: true });
+    if (Object.keys(step.annotations).length > 0) {
+      const chartFile = join(copy, 'Chart.yaml');
+      const doc = parseDocument(readFileSync(chartFile, 'utf8'));
+      for (const [k, v] of Object.entries(step.annotations)) doc.setIn(['annotations', k], v);
+      writeFileSync(chartFile, doc.toString());
+    }
+    const out = join(ctx.root, dirname(step.output));
+    mkdirSync(out, { recursive: true });
+    const { stdout } = await runCommand(ctx.helm, ['package', copy, '--version', step.version, '--app-version', step.appVersion, '--destination', out], { cwd: ctx.root, redactor: ctx.redactor });
+    const written = /saved it to: (.+\.tgz)/.exec(stdout)?.[1]?.trim();
+    if (written && written !== join(ctx.root, step.output)) cpSync(written, join(ctx.root, step.output));
+    const shown = await runCommand(ctx.helm, ['show', 'chart', join(ctx.root, step.output)], { cwd: ctx.root, redactor: ctx.redactor });
+    if (!new RegExp(`^version: ${step.version.replace(/[.+]/g, '\\$&')}$`, 'm').test(shown.stdout)) {
+      throw new StepError(`${step.output} does not carry version ${step.version}; helm show chart says:\n${shown.stdout}`);
+    }
+    return { package: step.output };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** `helm push` to the OCI repository, logging in through a throw-away registry config. */
+export async function pushChart(ctx: HostContext, step: Of<'push-chart'>): Promise<Record<string, string>> {
+  const host = step.repository.replace(/^oci:\/\//, '').split('/')[0]!;
+  const work = mkdtempSync(join(tmpdir(), 'lanes-helm-'));
+  const registryConfig = ['--registry-config', join(work, 'config.json')];
+  const tls = [...(ctx.registryCa ? ['--ca-file', ctx.registryCa] : []), ...(ctx.plainHttp ? ['--plain-http'] : [])];
+  try {
+    if (ctx.registryAuth) {
+      await runCommand(ctx.helm, ['registry', 'login', host, '--username', ctx.registryAuth.username, '--password-stdin', ...registryConfig, ...(ctx.registryCa ? ['--ca-file', ctx.registryCa] : []), ...(ctx.plainHttp ? ['--insecure'] : [])], {
+        cwd: ctx.root,
+        redactor: ctx.redactor,
+        input: ctx.registryAuth.password,
+      });
+    }
+    const { stdout, stderr } = await runCommand(ctx.helm, ['push', join(ctx.root, step.package), step.repository, ...registryConfig, ...tls], { cwd: ctx.root, redactor: ctx.redactor });
+    const digest = /Digest: (sha256:[0-9a-f]{64})/.exec(stdout + stderr)?.[1];
+    if (!digest) throw new StepError(`helm push ${step.package} reported no digest; the push cannot be verified`);
+    return { ref: step.ref, digest };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export async function dependencyBuild(ctx: HostContext, step: Of<'helm-dependency-build'>): Promise<Record<string, string>> {
+  const chart = readFileSync(join(ctx.root, step.chartPath, 'Chart.yaml'), 'utf8');
+  // Nothing to fetch: skip the command rather than have helm touch the chart directory.
+  if (!/^dependencies:/m.test(chart)) return { dependencies: 'none' };
+  await runCommand(ctx.helm, ['dependency', 'build', step.chartPath], { cwd: ctx.root, redactor: ctx.redactor });
+  return {};
+}
+
+export async function lint(ctx: HostContext, step: Of<'helm-lint'>): Promise<Record<string, string>> {
+  await runCommand(ctx.helm, ['lint', step.chartPath, ...setArgs(step.set)], { cwd: ctx.root, redactor: ctx.redactor });
+  return {};
+}
+
+/** The exact `helm upgrade --install` command of a deploy step (shown by --dry-run and in errors). */
+export function deployArgs(step: Of<'helm-deploy'>): string[] {
+  return [
+    'upgrade', '--install', step.release, step.chartPath,
+    ...(step.namespace ? ['--namespace', step.namespace, '--create-namespace'] : []),
+    ...(step.kubeContext ? ['--kube-context', step.kubeContext] : []),
+    ...setArgs(step.set),
+    '--wait', '--timeout', '5m',
+  ];
+}
+
+export async function deploy(ctx: HostContext, step: Of<'helm-deploy'>): Promise<Record<string, string>> {
+  const env = ctx.kubeconfig ? { ...ctx.env, KUBECONFIG: ctx.kubeconfig } : ctx.env;
+  try {
+    await runCommand(ctx.helm, deployArgs(step), { cwd: ctx.root, env, redactor: ctx.redactor, onOutput: ctx.onOutput });
+  } catch (e) {
+    if (e instanceof ExecError && /cluster unreachable|no configuration has been provided|connection refused|context .* (does not exist|not found)/i.test(e.stderr)) {
+      throw new StepError(
+        `no Kubernetes cluster is reachable${step.kubeContext ? ` with --kube-context ${step.kubeContext}` : ''} (helm: ${e.stderr.trim().split('\n').pop()}); start one (kind, minikube, Docker Desktop) or set KUBECONFIG / --kubeconfig; --dry-run renders the manifests without a cluster`,
+      );
+    }
+    throw e;
+  }
+  return { release: step.release };
+}
+
+/** `helm template` of a deploy step: what --dry-run of deploy-all-local writes out. */
+export async function renderManifests(ctx: HostContext, step: Of<'helm-deploy'>, outFile: string): Promise<string> {
+  const { stdout } = await runCommand(ctx.helm, ['template', step.release, step.chartPath, ...(step.namespace ? ['--namespace', step.namespace] : []), ...setArgs(step.set)], { cwd: ctx.root, redactor: ctx.redactor });
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, stdout);
+  return stdout;
+}
+

@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { ExecError } from '../../errors.js';
+import type { Redactor } from '../redactor.js';
+
+export interface CommandOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** Written to stdin (how passwords reach `docker login --password-stdin`). */
+  input?: string;
+  redactor: Redactor;
+  /** Called with each chunk of output, already redacted (for --verbose streaming). */
+  onOutput?: (chunk: string) => void;
+}
+
+/** Runs a command, collecting its output; fails with an ExecError whose text is redacted. */
+export function runCommand(command: string, args: readonly string[], opts: CommandOptions): Promise<{ stdout: string; stderr: string }> {
+  const shown = opts.redactor.redact([command, ...args].join(' '));
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      opts.onOutput?.(opts.redactor.redact(d.toString()));
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      opts.onOutput?.(opts.redactor.redact(d.toString()));
+    });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      reject(new ExecError(shown, null, e.code === 'ENOENT' ? `${command} is not installed or not on PATH` : e.message));
+    });
+    child.on('close', (code) => {
+      if (code === 0) resolveRun({ stdout: opts.redactor.redact(stdout), stderr: opts.redactor.redact(stderr) });
+      else reject(new ExecError(shown, code, opts.redactor.redact(stderr || stdout)));
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}

@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import { ExecError } from '../errors.js';
+
+export interface GitResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** Runs git in `cwd`; never throws for a non-zero exit (callers decide what it means). */
+export function runGit(cwd: string, args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GitResult> {
+  return new Promise((resolveResult, reject) => {
+    const child = execFile(
+      'git',
+      ['-c', 'core.quotePath=false', ...args],
+      { cwd, maxBuffer: 512 * 1024 * 1024, env: { ...process.env, ...extraEnv, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } },
+      (error, stdout, stderr) => {
+        if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
+          reject(new ExecError(`git ${args.join(' ')}`, null, `cannot run git: ${error.message}; install git and make sure it is on PATH`));
+          return;
+        }
+        resolveResult({ stdout, stderr, code: error ? ((error as { code?: number }).code ?? 1) : 0 });
+      },
+    );
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+/** Runs git and fails with an ExecError carrying stderr when it exits non-zero. */
+export async function git(cwd: string, args: readonly string[], input?: string): Promise<string> {
+  const r = await runGit(cwd, args, input);
+  if (r.code !== 0) throw new ExecError(`git ${args.join(' ')}`, r.code, r.stderr);
+  return r.stdout;
+}

@@ -1,0 +1,173 @@
+import { posix } from 'node:path';
+import semver from 'semver';
+import type { Finding } from '../guardrails/finding.js';
+import { workspaceFindings } from '../guardrails/workspace-findings.js';
+import { renderTag, versionFromTag } from '../git/tag-template.js';
+import { chartTag, joinRef } from '../registry/image-ref.js';
+import type { PublishedFact } from '../registry/published.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { buildImageStep, packageChartStep } from './build-steps.js';
+import { DEFAULT_OUT_DIR, type PlanOptions } from './options.js';
+import { registryErrors } from './registry-findings.js';
+import { selectComponents } from './select.js';
+import type { Plan, Step } from './types.js';
+
+export interface ReleaseOptions extends PlanOptions {
+  tag: string;
+  allowLocal?: boolean;
+}
+
+/** What the release plan needs beyond the workspace, gathered at the edge. */
+export interface ReleaseFacts {
+  /** Running in CI (CI=true or a known CI's variable). */
+  ci: boolean;
+  /** The remote release tags are pushed to; undefined when the repo has none. */
+  remote?: string;
+  /** Tags on the remote, name -> commit (only those asked about). */
+  remoteTags: ReadonlyMap<string, string>;
+  published: ReadonlyMap<string, PublishedFact>;
+  /** Release notes: the git log since the previous product tag. */
+  notes: string;
+}
+
+/**
+ * release --tag: publish exactly the checked-in versions at HEAD. Order is the
+ * guarantee: every image is built and every chart packaged first; then the
+ * tags are pushed (the lock: a second release of the same version fails
+ * there); only then are images and charts pushed, and last the GitHub
+ * release. Artifacts a previous, interrupted run of this same commit already
+ * published are skipped, so a re-run completes the release without pushing
+ * anything twice.
+ */
+export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseFacts): Plan {
+  const { config, repo } = ws;
+  const selected = selectComponents(config, opts);
+  const findings: Finding[] = [];
+  const fail = (f: Omit<Finding, 'severity'>) => findings.push({ ...f, severity: 'error' });
+  const plan: Plan = { schemaVersion: 1, lane: 'release', project: config.project, commit: repo.head, tag: opts.tag, components: [], skipped: [], steps: [], findings: [] };
+  const head = repo.head;
+  const outDir = opts.outDir ?? DEFAULT_OUT_DIR;
+
+  // The tag: format, version, and whether it already names another commit.
+  const tagVersion = versionFromTag(config.release.tag, opts.tag);
+  if (!tagVersion) fail({ code: 'E_TAG_FORMAT', message: `tag ${opts.tag} does not follow release.tag "${config.release.tag}" in ${config.file}; use e.g. ${renderTag(config.release.tag, { version: '1.2.3' })}` });
+  const versionOf = config.release.versionOf;
+  const productVersion = versionOf ? ws.versions.get(versionOf)?.version : undefined;
+  if (tagVersion && productVersion && tagVersion !== productVersion) {
+    fail({ code: 'E_TAG_VERSION_MISMATCH', component: versionOf, version: productVersion, message: `tag ${opts.tag} says ${tagVersion} but ${versionOf} is ${productVersion} at ${head?.slice(0, 7) ?? 'HEAD'}; tag ${renderTag(config.release.tag, { version: productVersion })} instead, or lanes bump ${versionOf} --version ${tagVersion} and commit` });
+  }
+  const tagAt = (name: string) => repo.tags.find((t) => t.name === name)?.commit ?? facts.remoteTags.get(name);
+  const productTagAt = tagAt(opts.tag);
+  for (const [where, commit] of [['locally', repo.tags.find((t) => t.name === opts.tag)?.commit], ['on the remote', facts.remoteTags.get(opts.tag)]] as const) {
+    if (commit && commit !== head) {
+      fail({ code: 'E_TAG_EXISTS', version: tagVersion, message: `tag ${opts.tag} already exists ${where} at ${commit.slice(0, 7)}, not at HEAD ${head?.slice(0, 7)}; that version is released: bump and release a new version` });
+    }
+  }
+
+  // Where lanes may run it from.
+  if (!head) fail({ code: 'E_NOT_A_REPO', message: `${config.root} is not a git repository with a commit; releases are cut from a commit` });
+  if (repo.dirty.length > 0) {
+    fail({ code: 'E_DIRTY_TREE', message: `the working tree has uncommitted changes (${repo.dirty.slice(0, 3).join(', ')}${repo.dirty.length > 3 ? ', …' : ''}); commit or stash them: a release is built from a commit` });
+  }
+  if (!facts.ci && !opts.allowLocal) {
+    fail({ code: 'E_NOT_CI', message: 'official releases come from CI; run this in CI (CI=true), or pass --allow-local if you really mean to publish from this machine' });
+  }
+  const registry = config.registries.release;
+  if (!registry) fail({ code: 'E_NO_REGISTRY', message: `${config.file} has no registries.release; add registries: { release: { images: host/namespace, charts: oci://host/namespace } }` });
+
+  // What is released: every versioned component whose version is not released yet.
+  const tagsToPush: { name: string; commit: string }[] = [];
+  if (tagVersion && head && !productTagAt) tagsToPush.push({ name: opts.tag, commit: head });
+  if (tagsToPush.length > 0 && !facts.remote) fail({ code: 'E_NO_REMOTE', message: `no git remote "origin" to push ${opts.tag} to; add one (git remote add origin …): the pushed tag is what stops two releases of one version` });
+  const buildIds: string[] = [];
+  const pushes: Step[] = [];
+  const assets: string[] = [];
+  for (const c of selected) {
+    const version = ws.versions.get(c.name)?.version;
+    if (c.external || !version || (!c.image && !c.chart)) {
+      plan.skipped.push({ component: c.name, reason: c.external ? 'external image: never published by lanes' : 'nothing to publish' });
+      continue;
+    }
+    const componentTag = renderTag(config.release.componentTag, { component: c.name, version });
+    const componentTagAt = tagAt(componentTag);
+    if (componentTagAt && componentTagAt !== head) {
+      if (opts.only?.includes(c.name)) {
+        fail({ code: 'E_ALREADY_PUBLISHED', component: c.name, version, message: `${c.name} ${version} was already released (${componentTag} at ${componentTagAt.slice(0, 7)}); bump it (lanes bump ${c.name} --patch) to release it again` });
+      } else plan.skipped.push({ component: c.name, reason: `${version} already released as ${componentTag}` });
+      continue;
+    }
+    const last = ws.lastRelease.get(c.name);
+    if (last && semver.lt(version, last.version)) {
+      fail({ code: 'E_VERSION_NOT_GREATER', component: c.name, version, message: `${c.name} ${version} is lower than its last release ${last.version} (${last.tag}); bump it above ${last.version}` });
+    }
+    if (!componentTagAt && head && componentTag !== opts.tag) tagsToPush.push({ name: componentTag, commit: head });
+    if (!registry) continue;
+
+    const planned: Plan['components'][number] = { name: c.name, version, images: [] };
+    const alreadyHere = (ref: string, what: string): string | undefined => {
+      const fact = facts.published.get(ref);
+      if (!fact?.exists) return undefined;
+      if (fact.revision && fact.revision === head) return 'already published by an earlier run of this release (same commit)';
+      fail({ code: 'E_ALREADY_PUBLISHED', component: c.name, version, message: `${what} ${ref} is already published${fact.revision ? ` (from ${fact.revision.slice(0, 7)})` : ''}; lanes never overwrites a release: bump ${c.name} and release a new version` });
+      return undefined;
+    };
+    if (c.image) {
+      const ref = joinRef(registry.images, c.image.name, version);
+      planned.images = [ref];
+      const build = buildImageStep(ws, c, version, [ref], opts);
+      plan.steps.push(build);
+      buildIds.push(build.id);
+      const skip = alreadyHere(ref, 'image');
+      pushes.push({ id: `push:${ref}`, needs: [build.id, 'push-tags'], component: c.name, kind: 'push-image', ref, ...(skip ? { skip } : {}) });
+    }
+    if (c.chart) {
+      const pkg = packageChartStep(ws, c, version, { ...opts, outDir });
+      const ref = `${registry.charts}/${c.chart.name}:${chartTag(version)}`;
+      planned.chart = { name: c.chart.name, version, ref };
+      plan.steps.push(pkg);
+      buildIds.push(pkg.id);
+      assets.push(pkg.output);
+      const skip = alreadyHere(ref, 'chart');
+      pushes.push({ id: `push-chart:${c.name}`, needs: [pkg.id, 'push-tags'], component: c.name, kind: 'push-chart', package: pkg.output, repository: registry.charts, ref, ...(skip ? { skip } : {}) });
+    }
+    plan.components.push(planned);
+  }
+
+  // Release artifacts beside the charts: the compose files as one bundle, and checksums of it all.
+  const version = tagVersion ?? '0.0.0';
+  const composeFiles = config.components.flatMap((c) => (c.compose ? [c.compose.file] : []));
+  if (composeFiles.length > 0) {
+    const bundle = posix.join(outDir, `${config.project}-compose-${version}.tar.gz`);
+    plan.steps.push({ id: 'compose-bundle', needs: [], kind: 'compose-bundle', files: composeFiles, output: bundle });
+    buildIds.push('compose-bundle');
+    assets.push(bundle);
+  }
+  const sums = posix.join(outDir, 'SHA256SUMS');
+  plan.steps.push({ id: 'checksums', needs: [...buildIds], kind: 'checksums', files: [...assets], output: sums });
+  assets.push(sums);
+
+  plan.steps.push({
+    id: 'push-tags',
+    needs: ['checksums'],
+    kind: 'push-tags',
+    tags: tagsToPush,
+    remote: facts.remote ?? 'origin',
+    ...(tagsToPush.length === 0 ? { skip: `${opts.tag} already exists at this commit` } : {}),
+  });
+  plan.steps.push(...pushes);
+  plan.steps.push({
+    id: 'github-release',
+    needs: ['push-tags', ...pushes.map((p) => p.id)],
+    kind: 'github-release',
+    repository: config.release.github ?? '',
+    tag: opts.tag,
+    name: `${config.project} ${tagVersion ?? opts.tag}`,
+    notes: facts.notes,
+    prerelease: tagVersion ? semver.prerelease(tagVersion) !== null : false,
+    assets,
+    ...(config.release.github ? {} : { skip: `release.github is not set in ${config.file}` }),
+  });
+
+  plan.findings = [...workspaceFindings(ws, selected), ...findings, ...registryErrors(facts.published)];
+  return plan;
+}

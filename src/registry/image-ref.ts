@@ -1,0 +1,47 @@
+/** A reference split the way the distribution API needs it. */
+export interface RepoRef {
+  /** host[:port], as used in URLs (docker.io becomes registry-1.docker.io). */
+  registry: string;
+  /** Repository path inside the registry, e.g. dsxconnect/dsx-connect. */
+  repository: string;
+  /** Tag or digest. */
+  reference: string;
+}
+
+/**
+ * Parses `host[:port]/path/name:tag` (images) or `oci://host/path/name:tag`
+ * (charts). A first segment without a dot, colon or "localhost" is a Docker
+ * Hub namespace, as docker itself decides.
+ */
+export function parseRef(ref: string): RepoRef {
+  const bare = ref.replace(/^oci:\/\//, '');
+  const at = bare.indexOf('@');
+  let name = at >= 0 ? bare.slice(0, at) : bare;
+  let reference = at >= 0 ? bare.slice(at + 1) : 'latest';
+  if (at < 0) {
+    const colon = name.lastIndexOf(':');
+    if (colon > name.lastIndexOf('/')) {
+      reference = name.slice(colon + 1);
+      name = name.slice(0, colon);
+    }
+  }
+  const first = name.split('/')[0]!;
+  const hasHost = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  let registry = hasHost ? first : 'docker.io';
+  let repository = hasHost ? name.slice(first.length + 1) : name;
+  if (registry === 'docker.io' || registry === 'index.docker.io') {
+    registry = 'registry-1.docker.io';
+    if (!repository.includes('/')) repository = `library/${repository}`;
+  }
+  return { registry, repository, reference };
+}
+
+/** Helm stores a chart version as an OCI tag with "+" (not allowed in tags) replaced by "_". */
+export function chartTag(version: string): string {
+  return version.replaceAll('+', '_');
+}
+
+/** `host/ns` + name + tag -> `host/ns/name:tag`. */
+export function joinRef(namespace: string, name: string, tag: string): string {
+  return `${namespace.replace(/\/+$/, '')}/${name}:${tag}`;
+}

@@ -1,0 +1,42 @@
+import { LanesError } from '../errors.js';
+import { mapConcurrent } from './concurrency.js';
+import type { RegistryClient } from './oci-client.js';
+
+/** What the registry says about one reference. */
+export interface PublishedFact {
+  ref: string;
+  exists: boolean;
+  digest?: string;
+  /** org.opencontainers.image.revision of what is there (image label or chart annotation), when asked for. */
+  revision?: string;
+  /** Set when the registry could not be asked; the other fields are then meaningless. */
+  error?: { code: string; message: string };
+}
+
+export const REVISION_KEY = 'org.opencontainers.image.revision';
+
+/**
+ * Looks up many references at once, `concurrency` at a time, over one shared
+ * client. A failure is recorded per reference, so one unreachable registry
+ * becomes a finding instead of hiding every other answer.
+ */
+export async function lookUpPublished(
+  client: RegistryClient,
+  refs: readonly { ref: string; withRevision?: boolean }[],
+  concurrency = 16,
+): Promise<Map<string, PublishedFact>> {
+  const facts = await mapConcurrent(refs, concurrency, async ({ ref, withRevision }): Promise<PublishedFact> => {
+    try {
+      const m = await client.manifest(ref);
+      if (!m.exists || !withRevision) return { ref, ...m };
+      const config = await client.config(ref);
+      const labels = (config?.config as { Labels?: Record<string, string> } | undefined)?.Labels;
+      const annotations = config?.annotations as Record<string, string> | undefined;
+      return { ref, ...m, revision: labels?.[REVISION_KEY] ?? annotations?.[REVISION_KEY] };
+    } catch (e) {
+      if (e instanceof LanesError) return { ref, exists: false, error: { code: e.code, message: e.message } };
+      throw e;
+    }
+  });
+  return new Map(facts.map((f) => [f.ref, f]));
+}
