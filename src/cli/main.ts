@@ -179,6 +179,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('lanes')
     .description('Explicit-version build and release pipeline for container monorepos.\nVersions change only with `lanes bump`; every lane computes a plan, checks its guardrails, then runs it.')
     .version(VERSION)
+    // `bump --version X` is the subcommand's; lanes' own --version only before a command.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })

@@ -30,15 +30,17 @@ export function loadConfig(rootDir: string): LanesConfig {
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
-      doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })),
+      doc.errors.map((e) => ({ file, line: counter.linePos(e.pos[0]).line, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })),
       'lanes.yaml is not valid YAML',
     );
   }
   const parsed = configSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => {
+    const issues = flattenIssues(parsed.error.issues).map((issue) => {
       const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
-      return { file, line: lineOf(doc, counter, path), path: formatYamlPath(path), message: describeZodIssue(issue) };
+      // An unknown key is best shown on its own line, not its parent's.
+      const at = issue.code === 'unrecognized_keys' && issue.keys?.length ? [...path, issue.keys[0]!] : path;
+      return { file, line: lineOf(doc, counter, at), path: formatYamlPath(path), message: describeZodIssue(issue) };
     });
     throw new ConfigError(issues);
   }
@@ -183,7 +185,28 @@ function cargoPackageName(cargoToml: string): string | undefined {
   return /^name\s*=\s*"([^"]+)"/m.exec(pkg)?.[1];
 }
 
-function describeZodIssue(issue: { code: string; message: string; keys?: string[]; path: PropertyKey[] }): string {
+interface ZodIssueLike {
+  code: string;
+  message: string;
+  keys?: string[];
+  path: PropertyKey[];
+  errors?: ZodIssueLike[][];
+}
+
+/**
+ * A union (`file: path` or `file: { … }`) fails as one opaque "Invalid input";
+ * report the branch that got furthest instead, which names the real problem.
+ */
+function flattenIssues(issues: readonly ZodIssueLike[]): ZodIssueLike[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || !issue.errors?.length) return [issue];
+    const depth = (branch: ZodIssueLike[]) => Math.max(...branch.map((i) => i.path.length + (i.code === 'invalid_type' ? 0 : 0.5)));
+    const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0]!;
+    return flattenIssues(best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
+  });
+}
+
+function describeZodIssue(issue: ZodIssueLike): string {
   if (issue.code === 'unrecognized_keys' && issue.keys) {
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the README's lanes.yaml reference`;
   }

@@ -35,7 +35,7 @@ export async function readRepoFacts(root: string): Promise<RepoFacts> {
     runGit(root, ['symbolic-ref', '-q', '--short', 'HEAD']),
     git(root, ['rev-parse', '--is-shallow-repository']),
     git(root, ['status', '--porcelain', '-z', '--', '.']),
-    git(root, ['for-each-ref', '--format=%(refname:short)%00%(objectname)%00%(*objectname)', 'refs/tags']),
+    listTags(root),
     runGit(root, ['remote', 'get-url', 'origin']),
   ]);
   return {
@@ -54,6 +54,17 @@ export async function readRepoFacts(root: string): Promise<RepoFacts> {
       }),
     remoteUrl: remote.code === 0 ? remote.stdout.trim() : undefined,
   };
+}
+
+/**
+ * Every tag with its commit. Peeling an annotated tag needs its object; in a
+ * shallow clone that may be missing, so fall back to the unpeeled list (such
+ * tags then count as "history unknown" rather than failing the command).
+ */
+async function listTags(root: string): Promise<string> {
+  const peeled = await runGit(root, ['for-each-ref', '--format=%(refname:short)%00%(objectname)%00%(*objectname)', 'refs/tags']);
+  if (peeled.code === 0) return peeled.stdout;
+  return git(root, ['for-each-ref', '--format=%(refname:short)%00%(objectname)%00', 'refs/tags']);
 }
 
 /**

@@ -1,0 +1,106 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lanes } from '../helpers/cli.js';
+import { exampleRepo, git, makeRepo, read } from '../helpers/repo.js';
+
+const desktopFiles = ['dsxa_desktop/package.json', 'dsxa_desktop/package-lock.json', 'dsxa_desktop/src-tauri/tauri.conf.json', 'dsxa_desktop/src-tauri/Cargo.toml', 'dsxa_desktop/src-tauri/Cargo.lock'];
+
+describe('lanes bump', () => {
+  it('moves all five desktop version files together and changes nothing but the version', async () => {
+    const dir = exampleRepo();
+    const before = Object.fromEntries(desktopFiles.map((f) => [f, read(dir, f)]));
+    const r = await lanes(['bump', 'dsxa-desktop', '--minor', '--source', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('dsxa-desktop: 1.2.0 -> 1.3.0');
+    for (const f of desktopFiles) {
+      // Byte-for-byte: putting the old version back gives the original file.
+      expect(read(dir, f).replaceAll('1.3.0', '1.2.0')).toBe(before[f]);
+      expect(read(dir, f)).not.toBe(before[f]);
+    }
+    expect(read(dir, 'dsxa_desktop/package-lock.json')).toContain('"node_modules/@tauri-apps/cli": {\n      "version": "2.0.0"');
+    expect(read(dir, 'dsxa_desktop/src-tauri/Cargo.lock')).toContain('name = "serde"\nversion = "1.0.210"');
+  });
+
+  it('keeps the core\'s version.py, env pin, compose default and Chart.yaml in step', async () => {
+    const dir = exampleRepo();
+    await lanes(['bump', 'dsx-connect', '--version', '0.4.0', '--source', dir]);
+    expect(read(dir, 'dsx_connect/version.py')).toContain('DSX_CONNECT_VERSION = "0.4.0"');
+    expect(read(dir, 'dsx_connect/deploy/docker/sample.core.env')).toContain('DSXCONNECT_IMAGE=dsxconnect/dsx-connect:0.4.0');
+    expect(read(dir, 'dsx_connect/deploy/docker/docker-compose-dsx-connect-all-services.yaml')).toContain('${DSXCONNECT_IMAGE:-dsxconnect/dsx-connect:0.4.0}');
+    expect(read(dir, 'dsx_connect/deploy/helm/Chart.yaml')).toContain('version: 0.4.0\nappVersion: "0.4.0"');
+    expect(git(dir, 'status', '--porcelain').split('\n')).toHaveLength(4);
+  });
+
+  it.each([
+    [['--patch'], '0.5.3'],
+    [['--minor'], '0.6.0'],
+    [['--major'], '1.0.0'],
+    [['--pre', 'rc'], '0.5.3-rc.0'],
+    [['--version', 'v0.9.1'], '0.9.1'],
+  ])('%j takes 0.5.2 to %s', async (flags, expected) => {
+    const dir = exampleRepo();
+    const r = await lanes(['bump', 'aws-s3-connector', ...flags, '--source', dir]);
+    expect(r.code).toBe(0);
+    expect(read(dir, 'connectors/aws_s3/version.py')).toContain(`CONNECTOR_VERSION = "${expected}"`);
+  });
+
+  it('advances a prerelease of the same id', async () => {
+    const dir = exampleRepo();
+    await lanes(['bump', 'aws-s3-connector', '--pre', 'rc', '--source', dir]);
+    await lanes(['bump', 'aws-s3-connector', '--pre', 'rc', '--source', dir]);
+    expect(read(dir, 'connectors/aws_s3/version.py')).toContain('"0.5.3-rc.1"');
+  });
+
+  it('shows a diff and writes nothing with --dry-run', async () => {
+    const dir = exampleRepo();
+    const r = await lanes(['bump', 'filesystem-connector', '--patch', '--dry-run', '--source', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--- a/connectors/filesystem/version.py');
+    expect(r.stdout).toContain('-CONNECTOR_VERSION = "0.2.7"\n+CONNECTOR_VERSION = "0.2.8"');
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+  });
+
+  it('refuses a version that is not greater, unless --allow-downgrade', async () => {
+    const dir = exampleRepo();
+    const refused = await lanes(['bump', 'aws-s3-connector', '--version', '0.5.2', '--source', dir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('E_VERSION_NOT_GREATER: aws-s3-connector 0.5.2 is not greater than the checked-in 0.5.2');
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+    const allowed = await lanes(['bump', 'aws-s3-connector', '--version', '0.5.0', '--allow-downgrade', '--source', dir]);
+    expect(allowed.code).toBe(0);
+    expect(read(dir, 'connectors/aws_s3/version.py')).toContain('"0.5.0"');
+  });
+
+  it('refuses a version not above the last released tag', async () => {
+    const dir = exampleRepo();
+    git(dir, 'tag', 'aws-s3-connector-v0.7.0');
+    const r = await lanes(['bump', 'aws-s3-connector', '--version', '0.6.0', '--source', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not greater than the last released 0.7.0');
+  });
+
+  it('brings disagreeing files into agreement', async () => {
+    const dir = exampleRepo();
+    const env = 'connectors/aws_s3/deploy/docker/sample.aws.env';
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, env), read(dir, env).replace(':0.5.2', ':0.5.1'));
+    expect((await lanes(['status', '--source', dir])).stdout).toContain('DISAGREE');
+    await lanes(['bump', 'aws-s3-connector', '--patch', '--source', dir]);
+    expect(read(dir, env)).toContain(':0.5.3');
+    expect((await lanes(['status', '--source', dir])).stdout).not.toContain('DISAGREE');
+  });
+
+  it('leaves no temporary files behind', async () => {
+    const dir = makeRepo({ 'lanes.yaml': 'project: p\ncomponents:\n  - { name: a, version: { file: VERSION } }\n', VERSION: '1.0.0\n' });
+    await lanes(['bump', 'a', '--patch', '--source', dir]);
+    expect(read(dir, 'VERSION')).toBe('1.0.1\n');
+    expect(readdirSync(dir).filter((f) => f.includes('.lanes-'))).toEqual([]);
+  });
+
+  it('prints what it wrote as JSON', async () => {
+    const dir = exampleRepo();
+    const r = await lanes(['bump', 'dsxa-desktop', '--patch', '--json', '--source', dir]);
+    expect(r.json()).toMatchObject({ component: 'dsxa-desktop', from: '1.2.0', to: '1.2.1', dryRun: false, edits: desktopFiles.map((path) => ({ path })) });
+  });
+});
