@@ -1,77 +1,94 @@
-import type { Finding } from '../guardrails/finding.js';
-
-export type Lane = 'local' | 'deploy-local' | 'compose-up-local' | 'compose-down-local' | 'dev' | 'release';
+import { z } from 'zod';
 
 /**
- * A plan: everything a lane will do, decided before anything runs. Plain
- * JSON (see plan.schema.json); the host CLI and the Dagger module both carry
- * out exactly these steps, in dependency order.
+ * A plan: everything a lane will do, decided before anything runs. Defined
+ * as a zod schema so the TypeScript types and the published JSON Schema
+ * (plan.schema.json, for `lanes plan --json` consumers) come from one source.
+ * The host CLI and the Dagger module both carry out exactly these steps, in
+ * dependency order.
  */
-export interface Plan {
-  schemaVersion: 1;
-  lane: Lane;
-  project: string;
-  /** Full SHA the lane works from; undefined outside git. */
-  commit?: string;
-  tag?: string;
-  components: PlannedComponent[];
-  /** Components left out, each with why. */
-  skipped: { component: string; reason: string }[];
-  steps: Step[];
-  findings: Finding[];
-}
 
-export interface PlannedComponent {
-  name: string;
-  version?: string;
-  images: string[];
-  chart?: { name: string; version: string; ref?: string };
-}
+export const LANES = ['local', 'deploy-local', 'compose-up-local', 'compose-down-local', 'dev', 'release'] as const;
+export type Lane = (typeof LANES)[number];
 
-interface StepBase {
+const stringMap = z.record(z.string(), z.string());
+
+const stepBase = {
   /** Unique within the plan, e.g. `build:dsx-connect`. */
-  id: string;
-  /** Steps that must succeed first. */
-  needs: string[];
-  component?: string;
-  /** When set, the executor records the step as skipped with this reason and runs nothing. */
-  skip?: string;
-}
+  id: z.string().describe('unique within the plan, e.g. build:dsx-connect'),
+  needs: z.array(z.string()).describe('steps that must succeed (or be skipped with a reason) first'),
+  component: z.string().optional(),
+  skip: z.string().optional().describe('when set, the step is recorded as skipped with this reason and nothing runs'),
+};
 
-export type Step = StepBase &
-  (
-    | {
-        kind: 'build-image';
-        context: string;
-        dockerfile: string;
-        target?: string;
-        buildArgs: Record<string, string>;
-        labels: Record<string, string>;
-        /** Every tag the built image gets; the first is the one later steps use. */
-        tags: string[];
-        platforms: string[];
-      }
-    | { kind: 'push-image'; ref: string }
-    | { kind: 'package-chart'; chartPath: string; version: string; appVersion: string; annotations: Record<string, string>; output: string }
-    | { kind: 'push-chart'; package: string; repository: string; ref: string }
-    | { kind: 'helm-dependency-build'; chartPath: string }
-    | { kind: 'helm-lint'; chartPath: string; set: Record<string, string> }
-    | { kind: 'helm-deploy'; release: string; chartPath: string; namespace?: string; set: Record<string, string>; kubeContext?: string }
-    | { kind: 'ensure-network'; network: string }
-    | { kind: 'compose-up'; project: string; files: string[]; env: Record<string, string>; envFile?: string }
-    | { kind: 'compose-down'; project: string; files: string[]; env: Record<string, string>; envFile?: string }
-    | { kind: 'compose-bundle'; files: string[]; output: string }
-    | { kind: 'checksums'; files: string[]; output: string }
-    | { kind: 'push-tags'; tags: { name: string; commit: string }[]; remote: string }
-    | {
-        kind: 'github-release';
-        repository: string;
-        tag: string;
-        name: string;
-        notes: string;
-        prerelease: boolean;
-        assets: string[];
-      }
-  );
+const step = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) => z.object({ ...stepBase, kind: z.literal(kind), ...shape }).strict();
 
+export const stepSchema = z.discriminatedUnion('kind', [
+  step('build-image', {
+    context: z.string(),
+    dockerfile: z.string(),
+    target: z.string().optional(),
+    buildArgs: stringMap,
+    labels: stringMap,
+    tags: z.array(z.string()).min(1).describe('every tag the image gets; the first is the one later steps use'),
+    platforms: z.array(z.string()),
+  }),
+  step('push-image', { ref: z.string() }),
+  step('package-chart', { chartPath: z.string(), version: z.string(), appVersion: z.string(), annotations: stringMap, output: z.string() }),
+  step('push-chart', { package: z.string(), repository: z.string(), ref: z.string() }),
+  step('helm-dependency-build', { chartPath: z.string() }),
+  step('helm-lint', { chartPath: z.string(), set: stringMap }),
+  step('helm-deploy', { release: z.string(), chartPath: z.string(), namespace: z.string().optional(), set: stringMap, kubeContext: z.string().optional() }),
+  step('ensure-network', { network: z.string() }),
+  step('compose-up', { project: z.string(), files: z.array(z.string()), env: stringMap, envFile: z.string().optional() }),
+  step('compose-down', { project: z.string(), files: z.array(z.string()), env: stringMap, envFile: z.string().optional() }),
+  step('compose-bundle', { files: z.array(z.string()), output: z.string() }),
+  step('checksums', { files: z.array(z.string()), output: z.string() }),
+  step('push-tags', { tags: z.array(z.object({ name: z.string(), commit: z.string() }).strict()), remote: z.string() }),
+  step('github-release', {
+    repository: z.string(),
+    tag: z.string(),
+    name: z.string(),
+    notes: z.string(),
+    prerelease: z.boolean(),
+    assets: z.array(z.string()),
+  }),
+]);
+
+export const findingSchema = z
+  .object({
+    code: z.string().regex(/^[EW]_[A-Z_]+$/),
+    severity: z.enum(['error', 'warning']),
+    component: z.string().optional(),
+    version: z.string().optional(),
+    message: z.string(),
+  })
+  .strict();
+
+export const planSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    lane: z.enum(LANES),
+    project: z.string(),
+    commit: z.string().optional().describe('full SHA the lane works from'),
+    tag: z.string().optional(),
+    components: z.array(
+      z
+        .object({
+          name: z.string(),
+          version: z.string().optional(),
+          images: z.array(z.string()),
+          chart: z.object({ name: z.string(), version: z.string(), ref: z.string().optional() }).strict().optional(),
+        })
+        .strict(),
+    ),
+    skipped: z.array(z.object({ component: z.string(), reason: z.string() }).strict()).describe('components left out, each with why'),
+    steps: z.array(stepSchema),
+    findings: z.array(findingSchema),
+  })
+  .strict();
+
+export type Step = z.infer<typeof stepSchema>;
 export type StepKind = Step['kind'];
+export type PlannedComponent = z.infer<typeof planSchema>['components'][number];
+export type Plan = Omit<z.infer<typeof planSchema>, 'findings'> & { findings: import('../guardrails/finding.js').Finding[] };
