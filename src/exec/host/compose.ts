@@ -1,7 +1,7 @@
 import { StepError } from '../../errors.js';
 import type { Step } from '../../plan/types.js';
 import type { HostContext } from './context.js';
-import { runCommand } from './run-command.js';
+import { run } from './run-command.js';
 
 type Of<K extends Step['kind']> = Step & { kind: K };
 
@@ -9,10 +9,10 @@ let detected: Promise<string[]> | undefined;
 
 /** `docker compose` (v2) when the plugin is there, else `docker-compose` (v1). */
 export function composeCommand(ctx: HostContext): Promise<string[]> {
-  detected ??= runCommand(ctx.docker, ['compose', 'version'], { cwd: ctx.root, redactor: ctx.redactor }).then(
+  detected ??= run(ctx, ctx.docker, ['compose', 'version']).then(
     () => [ctx.docker, 'compose'],
     () =>
-      runCommand('docker-compose', ['version'], { cwd: ctx.root, redactor: ctx.redactor }).then(
+      run(ctx, 'docker-compose', ['version']).then(
         () => ['docker-compose'],
         () => {
           throw new StepError('neither `docker compose` (v2) nor `docker-compose` (v1) is installed; install one of them');
@@ -23,9 +23,9 @@ export function composeCommand(ctx: HostContext): Promise<string[]> {
 }
 
 export async function ensureNetwork(ctx: HostContext, step: Of<'ensure-network'>): Promise<Record<string, string>> {
-  const inspect = runCommand(ctx.docker, ['network', 'inspect', step.network], { cwd: ctx.root, redactor: ctx.redactor });
+  const inspect = run(ctx, ctx.docker, ['network', 'inspect', step.network]);
   const existed = await inspect.then(() => true, () => false);
-  if (!existed) await runCommand(ctx.docker, ['network', 'create', step.network], { cwd: ctx.root, redactor: ctx.redactor });
+  if (!existed) await run(ctx, ctx.docker, ['network', 'create', step.network]);
   return { network: step.network, created: String(!existed) };
 }
 
@@ -35,12 +35,12 @@ function composeArgs(step: Of<'compose-up'> | Of<'compose-down'>): string[] {
 
 export async function composeUp(ctx: HostContext, step: Of<'compose-up'>): Promise<Record<string, string>> {
   const [cmd, ...pre] = await composeCommand(ctx);
-  await runCommand(cmd!, [...pre, ...composeArgs(step), 'up', '-d'], { cwd: ctx.root, env: { ...ctx.env, ...step.env }, redactor: ctx.redactor, onOutput: ctx.onOutput });
+  await run(ctx, cmd!, [...pre, ...composeArgs(step), 'up', '-d'], { env: step.env, stream: true });
   return { project: step.project };
 }
 
 export async function composeDown(ctx: HostContext, step: Of<'compose-down'>): Promise<Record<string, string>> {
   const [cmd, ...pre] = await composeCommand(ctx);
-  await runCommand(cmd!, [...pre, ...composeArgs(step), 'down', '--remove-orphans'], { cwd: ctx.root, env: { ...ctx.env, ...step.env }, redactor: ctx.redactor, onOutput: ctx.onOutput });
+  await run(ctx, cmd!, [...pre, ...composeArgs(step), 'down', '--remove-orphans'], { env: step.env, stream: true });
   return { project: step.project };
 }

@@ -5,7 +5,7 @@ import { StepError } from '../../errors.js';
 import { parseRef } from '../../registry/image-ref.js';
 import type { Step } from '../../plan/types.js';
 import type { HostContext } from './context.js';
-import { runCommand } from './run-command.js';
+import { run } from './run-command.js';
 
 type BuildStep = Step & { kind: 'build-image' };
 type PushStep = Step & { kind: 'push-image' };
@@ -26,8 +26,8 @@ export async function buildImage(ctx: HostContext, step: BuildStep): Promise<Rec
   }
   if (step.platforms.length === 1) args.push('--platform', step.platforms[0]!);
   args.push(step.context);
-  await runCommand(ctx.docker, args, { cwd: ctx.root, redactor: ctx.redactor, onOutput: ctx.onOutput });
-  const { stdout } = await runCommand(ctx.docker, ['image', 'inspect', '--format', '{{.Id}}', step.tags[0]!], { cwd: ctx.root, redactor: ctx.redactor });
+  await run(ctx, ctx.docker, args, { stream: true });
+  const { stdout } = await run(ctx, ctx.docker, ['image', 'inspect', '--format', '{{.Id}}', step.tags[0]!]);
   return { imageId: stdout.trim(), tags: step.tags.join(' ') };
 }
 
@@ -42,9 +42,9 @@ export async function pushImage(ctx: HostContext, step: PushStep): Promise<Recor
   const base = configDir ? ['--config', configDir] : [];
   try {
     if (configDir && ctx.registryAuth) {
-      await runCommand(ctx.docker, [...base, 'login', registry, '--username', ctx.registryAuth.username, '--password-stdin'], { cwd: ctx.root, redactor: ctx.redactor, input: ctx.registryAuth.password });
+      await run(ctx, ctx.docker, [...base, 'login', registry, '--username', ctx.registryAuth.username, '--password-stdin'], { input: ctx.registryAuth.password });
     }
-    const { stdout } = await runCommand(ctx.docker, [...base, 'push', step.ref], { cwd: ctx.root, redactor: ctx.redactor, onOutput: ctx.onOutput });
+    const { stdout } = await run(ctx, ctx.docker, [...base, 'push', step.ref], { stream: true });
     const digest = /digest: (sha256:[0-9a-f]{64})/.exec(stdout)?.[1];
     if (!digest) throw new StepError(`docker push ${step.ref} reported no digest; the push cannot be verified`);
     return { ref: step.ref, digest };

@@ -5,7 +5,7 @@ import { parseDocument } from 'yaml';
 import { ExecError, StepError } from '../../errors.js';
 import type { Step } from '../../plan/types.js';
 import type { HostContext } from './context.js';
-import { runCommand } from './run-command.js';
+import { run } from './run-command.js';
 
 type Of<K extends Step['kind']> = Step & { kind: K };
 
@@ -29,10 +29,10 @@ export async function packageChart(ctx: HostContext, step: Of<'package-chart'>):
     }
     const out = join(ctx.root, dirname(step.output));
     mkdirSync(out, { recursive: true });
-    const { stdout } = await runCommand(ctx.helm, ['package', copy, '--version', step.version, '--app-version', step.appVersion, '--destination', out], { cwd: ctx.root, redactor: ctx.redactor });
+    const { stdout } = await run(ctx, ctx.helm, ['package', copy, '--version', step.version, '--app-version', step.appVersion, '--destination', out]);
     const written = /saved it to: (.+\.tgz)/.exec(stdout)?.[1]?.trim();
     if (written && written !== join(ctx.root, step.output)) cpSync(written, join(ctx.root, step.output));
-    const shown = await runCommand(ctx.helm, ['show', 'chart', join(ctx.root, step.output)], { cwd: ctx.root, redactor: ctx.redactor });
+    const shown = await run(ctx, ctx.helm, ['show', 'chart', join(ctx.root, step.output)]);
     if (!new RegExp(`^version: ${step.version.replace(/[.+]/g, '\\$&')}$`, 'm').test(shown.stdout)) {
       throw new StepError(`${step.output} does not carry version ${step.version}; helm show chart says:\n${shown.stdout}`);
     }
@@ -50,13 +50,10 @@ export async function pushChart(ctx: HostContext, step: Of<'push-chart'>): Promi
   const tls = [...(ctx.registryCa ? ['--ca-file', ctx.registryCa] : []), ...(ctx.plainHttp ? ['--plain-http'] : [])];
   try {
     if (ctx.registryAuth) {
-      await runCommand(ctx.helm, ['registry', 'login', host, '--username', ctx.registryAuth.username, '--password-stdin', ...registryConfig, ...(ctx.registryCa ? ['--ca-file', ctx.registryCa] : []), ...(ctx.plainHttp ? ['--insecure'] : [])], {
-        cwd: ctx.root,
-        redactor: ctx.redactor,
-        input: ctx.registryAuth.password,
-      });
+      const tlsLogin = [...(ctx.registryCa ? ['--ca-file', ctx.registryCa] : []), ...(ctx.plainHttp ? ['--insecure'] : [])];
+      await run(ctx, ctx.helm, ['registry', 'login', host, '--username', ctx.registryAuth.username, '--password-stdin', ...registryConfig, ...tlsLogin], { input: ctx.registryAuth.password });
     }
-    const { stdout, stderr } = await runCommand(ctx.helm, ['push', join(ctx.root, step.package), step.repository, ...registryConfig, ...tls], { cwd: ctx.root, redactor: ctx.redactor });
+    const { stdout, stderr } = await run(ctx, ctx.helm, ['push', join(ctx.root, step.package), step.repository, ...registryConfig, ...tls]);
     const digest = /Digest: (sha256:[0-9a-f]{64})/.exec(stdout + stderr)?.[1];
     if (!digest) throw new StepError(`helm push ${step.package} reported no digest; the push cannot be verified`);
     return { ref: step.ref, digest };
@@ -69,12 +66,12 @@ export async function dependencyBuild(ctx: HostContext, step: Of<'helm-dependenc
   const chart = readFileSync(join(ctx.root, step.chartPath, 'Chart.yaml'), 'utf8');
   // Nothing to fetch: skip the command rather than have helm touch the chart directory.
   if (!/^dependencies:/m.test(chart)) return { dependencies: 'none' };
-  await runCommand(ctx.helm, ['dependency', 'build', step.chartPath], { cwd: ctx.root, redactor: ctx.redactor });
+  await run(ctx, ctx.helm, ['dependency', 'build', step.chartPath]);
   return {};
 }
 
 export async function lint(ctx: HostContext, step: Of<'helm-lint'>): Promise<Record<string, string>> {
-  await runCommand(ctx.helm, ['lint', step.chartPath, ...setArgs(step.set)], { cwd: ctx.root, redactor: ctx.redactor });
+  await run(ctx, ctx.helm, ['lint', step.chartPath, ...setArgs(step.set)]);
   return {};
 }
 
@@ -92,7 +89,7 @@ export function deployArgs(step: Of<'helm-deploy'>): string[] {
 export async function deploy(ctx: HostContext, step: Of<'helm-deploy'>): Promise<Record<string, string>> {
   const env = ctx.kubeconfig ? { ...ctx.env, KUBECONFIG: ctx.kubeconfig } : ctx.env;
   try {
-    await runCommand(ctx.helm, deployArgs(step), { cwd: ctx.root, env, redactor: ctx.redactor, onOutput: ctx.onOutput });
+    await run(ctx, ctx.helm, deployArgs(step), { env, stream: true });
   } catch (e) {
     if (e instanceof ExecError && /cluster unreachable|no configuration has been provided|connection refused|context .* (does not exist|not found)/i.test(e.stderr)) {
       throw new StepError(
@@ -106,7 +103,7 @@ export async function deploy(ctx: HostContext, step: Of<'helm-deploy'>): Promise
 
 /** `helm template` of a deploy step: what --dry-run of deploy-all-local writes out. */
 export async function renderManifests(ctx: HostContext, step: Of<'helm-deploy'>, outFile: string): Promise<string> {
-  const { stdout } = await runCommand(ctx.helm, ['template', step.release, step.chartPath, ...(step.namespace ? ['--namespace', step.namespace] : []), ...setArgs(step.set)], { cwd: ctx.root, redactor: ctx.redactor });
+  const { stdout } = await run(ctx, ctx.helm, ['template', step.release, step.chartPath, ...(step.namespace ? ['--namespace', step.namespace] : []), ...setArgs(step.set)]);
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, stdout);
   return stdout;

@@ -37,3 +37,22 @@ export function runCommand(command: string, args: readonly string[], opts: Comma
     child.stdin.end(opts.input ?? '');
   });
 }
+
+/**
+ * runCommand in the monorepo root with the command's own environment (the
+ * CLI's, so PATH finds the same docker and helm the user has).
+ */
+export function run(
+  ctx: { root: string; env: NodeJS.ProcessEnv; redactor: Redactor; onOutput?: (chunk: string) => void },
+  command: string,
+  args: readonly string[],
+  extra: { input?: string; env?: NodeJS.ProcessEnv; stream?: boolean } = {},
+): Promise<{ stdout: string; stderr: string }> {
+  return runCommand(command, args, {
+    cwd: ctx.root,
+    env: { ...ctx.env, ...extra.env },
+    input: extra.input,
+    redactor: ctx.redactor,
+    onOutput: extra.stream ? ctx.onOutput : undefined,
+  });
+}

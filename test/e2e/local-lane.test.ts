@@ -1,0 +1,138 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { lanes } from '../helpers/cli.js';
+import { exampleRepo, git } from '../helpers/repo.js';
+import { registryEnv, testbed } from '../helpers/testbed.js';
+
+const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const labels = (ref: string) => JSON.parse(docker('image', 'inspect', '--format', '{{json .Config.Labels}}', ref)) as Record<string, string>;
+const base = () => ['--build-arg', `BASE_IMAGE=${testbed().baseImage}`];
+
+async function freePort(): Promise<number> {
+  return new Promise((r) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => r(port));
+    });
+  });
+}
+
+/** Polls until the URL answers (a container needs a moment to start listening); fails after ~15 s. */
+async function fetchWhenUp(url: string): Promise<string> {
+  let last: unknown;
+  for (let i = 0; i < 150; i++) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return await res.text();
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} never answered: ${String(last)}`);
+}
+
+describe('local lane, on the real Docker engine', () => {
+  it('build-all-local builds every image as :latest and :<version> with OCI labels', async () => {
+    const dir = exampleRepo();
+    const head = git(dir, 'rev-parse', 'HEAD');
+    const r = await lanes(['build-all-local', '--source', dir, '--jobs', '3', '--json', ...base()], registryEnv());
+    expect(r.code).toBe(0);
+    expect(r.json().results.map((x: any) => [x.id, x.status])).toEqual([
+      ['build:dsx-connect', 'ok'],
+      ['build:aws-s3-connector', 'ok'],
+      ['build:filesystem-connector', 'ok'],
+    ]);
+    for (const [name, version] of [['dsx-connect', '0.3.88'], ['aws-s3-connector', '0.5.2'], ['filesystem-connector', '0.2.7']]) {
+      expect(docker('image', 'inspect', '--format', '{{.Id}}', `${name}:latest`)).toBe(docker('image', 'inspect', '--format', '{{.Id}}', `${name}:${version}`));
+      expect(labels(`${name}:${version}`)).toMatchObject({
+        'org.opencontainers.image.version': version,
+        'org.opencontainers.image.revision': head,
+        'org.opencontainers.image.source': 'https://github.com/dsxconnect/dsx-connect',
+        'org.opencontainers.image.created': '2026-01-01T00:00:00+00:00',
+      });
+    }
+    // Never bumps: the working tree is untouched.
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+  });
+
+  it('a failing build stops none of the builds already running; the summary says which failed and why', async () => {
+    const dir = exampleRepo();
+    writeFileSync(join(dir, 'connectors/aws_s3/Dockerfile'), 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN exit 3\n');
+    git(dir, 'commit', '-qam', 'break the connector');
+    const r = await lanes(['build-all-local', '--source', dir, '--jobs', '3', ...base()], registryEnv());
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/build:dsx-connect\s+ok/);
+    expect(r.stdout).toMatch(/build:filesystem-connector\s+ok/);
+    expect(r.stdout).toMatch(/build:aws-s3-connector\s+failed/);
+    expect(r.stdout).toContain('build:aws-s3-connector failed:');
+    expect(r.stdout).toContain('returned a non-zero code: 3');
+  });
+
+  it('--dry-run prints the plan and builds nothing', async () => {
+    const dir = exampleRepo();
+    const r = await lanes(['build-all-local', '--source', dir, '--dry-run', '--only', 'dsx-connect'], registryEnv());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('docker build dsx-connect:latest, dsx-connect:0.3.88 from dsx_connect/Dockerfile');
+    expect(r.stderr).not.toContain('build:dsx-connect');
+  });
+
+  it('compose-up-local --include-dsxa starts the layered stack on the shared network; compose-down-local removes exactly it', async () => {
+    const dir = exampleRepo();
+    await lanes(['build-all-local', '--source', dir, ...base()], registryEnv());
+    // DSXA is only ever pulled; here nothing can be pulled, so stand a local image in for it.
+    docker('tag', testbed().baseImage, 'docker.io/dsxconnect/dpa-rocky9:4.1.1');
+    const port = await freePort();
+    const env = registryEnv({ DSXCONNECT_PORT: String(port) });
+    try {
+      const up = await lanes(['compose-up-local', '--include-dsxa', '--source', dir], env);
+      expect(up.code, up.stdout + up.stderr).toBe(0);
+      expect(JSON.parse(await fetchWhenUp(`http://127.0.0.1:${port}/`))).toEqual({ service: 'dsx-connect', version: '0.3.88' });
+      const running = docker('ps', '--filter', 'label=com.docker.compose.project=dsx-connect', '--format', '{{.Image}}').split('\n').sort();
+      expect(running).toEqual(['aws-s3-connector:latest', 'dsx-connect:latest', 'dsxconnect/dpa-rocky9:4.1.1', 'filesystem-connector:latest']);
+      const networks = docker('inspect', '--format', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}', 'dsx-connect_dsx_connect_1');
+      expect(networks).toBe('dsx-connect-network');
+    } finally {
+      const down = await lanes(['compose-down-local', '--source', dir], env);
+      expect(down.code).toBe(0);
+    }
+    expect(docker('ps', '-a', '--filter', 'label=com.docker.compose.project=dsx-connect', '--format', '{{.Names}}')).toBe('');
+    // The shared network outlives the project: other stacks may use it.
+    expect(docker('network', 'inspect', '--format', '{{.Name}}', 'dsx-connect-network')).toBe('dsx-connect-network');
+  });
+
+  it('compose-up-local without the flag leaves DSXA out, and says how to include it', async () => {
+    const dir = exampleRepo();
+    const r = await lanes(['plan', 'compose-up-local', '--source', dir]);
+    expect(r.stdout).toContain('left out: dsxa (optional: pass --include-dsxa to include it)');
+    expect(r.stdout).not.toContain('dsxa/docker-compose-dsxa.yaml');
+    const unknown = await lanes(['compose-up-local', '--include-kafka', '--source', dir]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--include-kafka: no optional compose file has flag "include-kafka"');
+  });
+});
+
+describe('deploy-all-local, with real Helm and no cluster', () => {
+  it('--dry-run lints nothing away and renders manifests pointing at the local image with pullPolicy Never', async () => {
+    const dir = exampleRepo();
+    const r = await lanes(['deploy-all-local', '--dry-run', '--source', dir], registryEnv());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('helm upgrade --install dsx-connect dsx_connect/deploy/helm --set-string image.repository=dsx-connect --set-string image.tag=0.3.88 --set-string image.pullPolicy=Never');
+    const manifest = readFileSync(join(dir, '.lanes/out/manifests/dsx-connect.yaml'), 'utf8');
+    expect(manifest).toContain('image: "dsx-connect:0.3.88"');
+    expect(manifest).toContain('imagePullPolicy: Never');
+    expect(existsSync(join(dir, '.lanes/out/manifests/filesystem-connector.yaml'))).toBe(true);
+  });
+
+  it('lints every chart, then says clearly that no cluster is reachable', async () => {
+    const dir = exampleRepo();
+    const r = await lanes(['deploy-all-local', '--only', 'aws-s3-connector', '--kube-context', 'kind-dev', '--source', dir], { ...registryEnv(), KUBECONFIG: '/nonexistent' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/helm-lint:aws-s3-connector\s+ok/);
+    expect(r.stdout).toContain('no Kubernetes cluster is reachable with --kube-context kind-dev');
+    expect(r.stdout).toContain('--dry-run renders the manifests without a cluster');
+  });
+});
