@@ -104,7 +104,8 @@ async function presentCommits(root: string, commits: readonly string[]): Promise
 
 /** Tags on a remote with the given names, via one `git ls-remote`. Returns name -> commit. */
 export async function remoteTags(root: string, remote: string, names: readonly string[]): Promise<Map<string, string>> {
-  const out = await runGit(root, ['ls-remote', '--tags', remote, ...names.map((n) => `refs/tags/${n}`)]);
+  // Ask for the peeled refs (^{}) too: an annotated tag's own SHA is not its commit.
+  const out = await runGit(root, ['ls-remote', '--tags', remote, ...names.flatMap((n) => [`refs/tags/${n}`, `refs/tags/${n}^{}`])]);
   if (out.code !== 0) throw new ExecError(`git ls-remote --tags ${remote}`, out.code, out.stderr);
   const tags = new Map<string, string>();
   for (const line of out.stdout.split('\n').filter(Boolean)) {
