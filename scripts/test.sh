@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 [ -x node_modules/.bin/vitest ] || npm ci --no-audit --no-fund
 bash scripts/testbed.sh
 npx tsc -p tsconfig.json
-npx tsc -p dagger/tsconfig.json
+npx tsc -p dagger/tsconfig.check.json
 npx vitest run "$@"

@@ -7,8 +7,25 @@ export interface GitResult {
   code: number;
 }
 
+export type GitRunner = (cwd: string, args: readonly string[], input?: string, extraEnv?: NodeJS.ProcessEnv) => Promise<GitResult>;
+
+let runner: GitRunner = execGit;
+
+/**
+ * Replaces how git is run. The Dagger module's runtime has no git binary, so
+ * it runs git in a container on the source Directory instead; everything
+ * that reads git facts goes through here and works unchanged.
+ */
+export function useGitRunner(next: GitRunner): void {
+  runner = next;
+}
+
 /** Runs git in `cwd`; never throws for a non-zero exit (callers decide what it means). */
 export function runGit(cwd: string, args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GitResult> {
+  return runner(cwd, args, input, extraEnv);
+}
+
+function execGit(cwd: string, args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GitResult> {
   return new Promise((resolveResult, reject) => {
     const child = execFile(
       'git',

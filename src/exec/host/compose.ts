@@ -2,6 +2,7 @@ import { StepError } from '../../errors.js';
 import type { Step } from '../../plan/types.js';
 import type { HostContext } from './context.js';
 import { run } from './run-command.js';
+import { composeArgs } from '../command-args.js';
 
 type Of<K extends Step['kind']> = Step & { kind: K };
 
@@ -29,18 +30,14 @@ export async function ensureNetwork(ctx: HostContext, step: Of<'ensure-network'>
   return { network: step.network, created: String(!existed) };
 }
 
-function composeArgs(step: Of<'compose-up'> | Of<'compose-down'>): string[] {
-  return ['-p', step.project, ...step.files.flatMap((f) => ['-f', f]), ...(step.envFile ? ['--env-file', step.envFile] : [])];
-}
-
 export async function composeUp(ctx: HostContext, step: Of<'compose-up'>): Promise<Record<string, string>> {
   const [cmd, ...pre] = await composeCommand(ctx);
-  await run(ctx, cmd!, [...pre, ...composeArgs(step), 'up', '-d'], { env: step.env, stream: true });
+  await run(ctx, cmd!, [...pre, ...composeArgs(step)], { env: step.env, stream: true });
   return { project: step.project };
 }
 
 export async function composeDown(ctx: HostContext, step: Of<'compose-down'>): Promise<Record<string, string>> {
   const [cmd, ...pre] = await composeCommand(ctx);
-  await run(ctx, cmd!, [...pre, ...composeArgs(step), 'down', '--remove-orphans'], { env: step.env, stream: true });
+  await run(ctx, cmd!, [...pre, ...composeArgs(step)], { env: step.env, stream: true });
   return { project: step.project };
 }

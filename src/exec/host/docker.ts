@@ -5,6 +5,7 @@ import { StepError } from '../../errors.js';
 import { parseRef } from '../../registry/image-ref.js';
 import type { Step } from '../../plan/types.js';
 import type { HostContext } from './context.js';
+import { dockerBuildArgs } from '../command-args.js';
 import { run } from './run-command.js';
 
 type BuildStep = Step & { kind: 'build-image' };
@@ -16,16 +17,10 @@ type PushStep = Step & { kind: 'push-image' };
  * the image history).
  */
 export async function buildImage(ctx: HostContext, step: BuildStep): Promise<Record<string, string>> {
-  const args = ['build', '-f', step.dockerfile];
-  for (const tag of step.tags) args.push('-t', tag);
-  for (const [k, v] of Object.entries(step.labels)) args.push('--label', `${k}=${v}`);
-  for (const [k, v] of Object.entries(step.buildArgs)) args.push('--build-arg', `${k}=${v}`);
-  if (step.target) args.push('--target', step.target);
   if (step.platforms.length > 1) {
     throw new StepError(`${step.component}: multi-platform images (${step.platforms.join(', ')}) need a builder that can hold several platforms; use the Dagger module (dagger call …), which builds every platform variant`);
   }
-  if (step.platforms.length === 1) args.push('--platform', step.platforms[0]!);
-  args.push(step.context);
+  const args = dockerBuildArgs(step);
   await run(ctx, ctx.docker, args, { stream: true });
   const { stdout } = await run(ctx, ctx.docker, ['image', 'inspect', '--format', '{{.Id}}', step.tags[0]!]);
   return { imageId: stdout.trim(), tags: step.tags.join(' ') };

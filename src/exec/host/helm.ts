@@ -1,7 +1,8 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseDocument } from 'yaml';
+import { annotateChartYaml } from '../../charts/annotate-chart.js';
+import { helmDeployArgs, helmLintArgs, helmPackageArgs, helmTemplateArgs } from '../command-args.js';
 import { ExecError, StepError } from '../../errors.js';
 import type { Step } from '../../plan/types.js';
 import type { HostContext } from './context.js';
@@ -9,7 +10,6 @@ import { run } from './run-command.js';
 
 type Of<K extends Step['kind']> = Step & { kind: K };
 
-const setArgs = (set: Record<string, string>) => Object.entries(set).flatMap(([k, v]) => ['--set-string', `${k}=${v}`]);
 
 /**
  * `helm package --version --app-version` of a copy of the chart carrying the
@@ -21,15 +21,11 @@ export async function packageChart(ctx: HostContext, step: Of<'package-chart'>):
   try {
     const copy = join(work, 'chart');
     cpSync(join(ctx.root, step.chartPath), copy, { recursive: true });
-    if (Object.keys(step.annotations).length > 0) {
-      const chartFile = join(copy, 'Chart.yaml');
-      const doc = parseDocument(readFileSync(chartFile, 'utf8'));
-      for (const [k, v] of Object.entries(step.annotations)) doc.setIn(['annotations', k], v);
-      writeFileSync(chartFile, doc.toString());
-    }
+    const chartFile = join(copy, 'Chart.yaml');
+    writeFileSync(chartFile, annotateChartYaml(readFileSync(chartFile, 'utf8'), step.annotations));
     const out = join(ctx.root, dirname(step.output));
     mkdirSync(out, { recursive: true });
-    const { stdout } = await run(ctx, ctx.helm, ['package', copy, '--version', step.version, '--app-version', step.appVersion, '--destination', out]);
+    const { stdout } = await run(ctx, ctx.helm, helmPackageArgs(copy, step, out));
     const written = /saved it to: (.+\.tgz)/.exec(stdout)?.[1]?.trim();
     if (written && written !== join(ctx.root, step.output)) cpSync(written, join(ctx.root, step.output));
     const shown = await run(ctx, ctx.helm, ['show', 'chart', join(ctx.root, step.output)]);
@@ -71,25 +67,14 @@ export async function dependencyBuild(ctx: HostContext, step: Of<'helm-dependenc
 }
 
 export async function lint(ctx: HostContext, step: Of<'helm-lint'>): Promise<Record<string, string>> {
-  await run(ctx, ctx.helm, ['lint', step.chartPath, ...setArgs(step.set)]);
+  await run(ctx, ctx.helm, helmLintArgs(step));
   return {};
-}
-
-/** The exact `helm upgrade --install` command of a deploy step (shown by --dry-run and in errors). */
-export function deployArgs(step: Of<'helm-deploy'>): string[] {
-  return [
-    'upgrade', '--install', step.release, step.chartPath,
-    ...(step.namespace ? ['--namespace', step.namespace, '--create-namespace'] : []),
-    ...(step.kubeContext ? ['--kube-context', step.kubeContext] : []),
-    ...setArgs(step.set),
-    '--wait', '--timeout', '5m',
-  ];
 }
 
 export async function deploy(ctx: HostContext, step: Of<'helm-deploy'>): Promise<Record<string, string>> {
   const env = ctx.kubeconfig ? { ...ctx.env, KUBECONFIG: ctx.kubeconfig } : ctx.env;
   try {
-    await run(ctx, ctx.helm, deployArgs(step), { env, stream: true });
+    await run(ctx, ctx.helm, helmDeployArgs(step), { env, stream: true });
   } catch (e) {
     if (e instanceof ExecError && /cluster unreachable|no configuration has been provided|connection refused|context .* (does not exist|not found)/i.test(e.stderr)) {
       throw new StepError(
@@ -103,7 +88,7 @@ export async function deploy(ctx: HostContext, step: Of<'helm-deploy'>): Promise
 
 /** `helm template` of a deploy step: what --dry-run of deploy-all-local writes out. */
 export async function renderManifests(ctx: HostContext, step: Of<'helm-deploy'>, outFile: string): Promise<string> {
-  const { stdout } = await run(ctx, ctx.helm, ['template', step.release, step.chartPath, ...(step.namespace ? ['--namespace', step.namespace] : []), ...setArgs(step.set)]);
+  const { stdout } = await run(ctx, ctx.helm, helmTemplateArgs(step));
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, stdout);
   return stdout;
