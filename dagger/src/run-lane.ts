@@ -20,7 +20,7 @@ import { DaggerSteps, type DaggerInputs } from './dagger-steps.js';
 export async function materialize(source: Directory): Promise<string> {
   const root = join(mkdtempSync(join(tmpdir(), 'lanes-')), 'src');
   await source.export(root);
-  useGitRunner(daggerGitRunner(source));
+  useGitRunner(root, daggerGitRunner(source));
   return root;
 }
 

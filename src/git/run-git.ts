@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { resolve, sep } from 'node:path';
 import { ExecError } from '../errors.js';
 
 export interface GitResult {
@@ -9,20 +10,23 @@ export interface GitResult {
 
 export type GitRunner = (cwd: string, args: readonly string[], input?: string, extraEnv?: NodeJS.ProcessEnv) => Promise<GitResult>;
 
-let runner: GitRunner = execGit;
+const runners = new Map<string, GitRunner>();
 
 /**
- * Replaces how git is run. The Dagger module's runtime has no git binary, so
- * it runs git in a container on the source Directory instead; everything
- * that reads git facts goes through here and works unchanged.
+ * Answers git for the working copy at `root` with `runner` instead of the
+ * git binary. The Dagger module's runtime has no git, so it runs git in a
+ * container on the source Directory; everything that reads git facts goes
+ * through runGit and works unchanged. Other directories keep using git.
  */
-export function useGitRunner(next: GitRunner): void {
-  runner = next;
+export function useGitRunner(root: string, runner: GitRunner): void {
+  runners.set(resolve(root), runner);
 }
 
 /** Runs git in `cwd`; never throws for a non-zero exit (callers decide what it means). */
 export function runGit(cwd: string, args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GitResult> {
-  return runner(cwd, args, input, extraEnv);
+  const dir = resolve(cwd);
+  const root = [...runners.keys()].find((r) => dir === r || dir.startsWith(`${r}${sep}`));
+  return (root ? runners.get(root)! : execGit)(cwd, args, input, extraEnv);
 }
 
 function execGit(cwd: string, args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GitResult> {

@@ -17,7 +17,7 @@ export interface RecordedQuery {
   raw: string;
   /** The chain with every `loadXFromID` replaced by the chain that made that ID, from the root. */
   chain: Call[];
-  leaf: string;
+  leaf: Call;
 }
 
 /**
@@ -56,7 +56,7 @@ export async function startFakeDaggerEngine(opts: { token: string; gitImage: str
   /** Replaces a leading loadXFromID(id) by the chain that produced the ID, recursively. */
   const resolve = (chain: Call[]): Call[] => {
     const [head, ...rest] = chain;
-    if (head && /^load.*FromID$/.test(head.name)) {
+    if (head && (/^load.*FromID$/.test(head.name) || head.name === 'node')) {
       const made = ids.get(String(head.args.id));
       if (!made) throw new Error(`unknown id ${String(head.args.id)}`);
       return [...made, ...rest];
@@ -150,15 +150,22 @@ export async function startFakeDaggerEngine(opts: { token: string; gitImage: str
         const op = doc.definitions[0]!;
         if (op.kind !== Kind.OPERATION_DEFINITION) throw new Error('expected an operation');
         const calls: Call[] = [];
-        let sel = op.selectionSet.selections[0] as FieldNode | undefined;
+        let sel = op.selectionSet.selections[0];
         while (sel) {
-          calls.push({ name: sel.name.value, args: args(sel.arguments) });
-          sel = sel.selectionSet?.selections[0] as FieldNode | undefined;
+          // `node(id) { ... on Container { … } }`: the fragment only names the type.
+          if (sel.kind === Kind.INLINE_FRAGMENT) {
+            sel = sel.selectionSet.selections[0];
+            continue;
+          }
+          const field = sel as FieldNode;
+          calls.push({ name: field.name.value, args: args(field.arguments) });
+          sel = field.selectionSet?.selections[0];
         }
         const leaf = calls.at(-1)!;
         const chain = resolve(calls.slice(0, -1));
-        queries.push({ raw, chain, leaf: leaf.name });
+        queries.push({ raw, chain, leaf });
         const answer = answerLeaf(chain, leaf);
+        // A `node` query answers through its fragment: the shape is the same, keyed by field name.
         const data = calls.reduceRight<unknown>((inner, c) => ({ [c.name]: inner }), answer);
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ data: (data as Record<string, unknown>) }));
@@ -173,7 +180,7 @@ export async function startFakeDaggerEngine(opts: { token: string; gitImage: str
     port: (server.address() as AddressInfo).port,
     queries,
     /** Every query's chain as readable text, e.g. `container.from(address:"x").withExec(args:["a"]).stdout`. */
-    describe: (q: RecordedQuery) => [...q.chain, { name: q.leaf, args: {} }].map((c) => `${c.name}${Object.keys(c.args).length ? `(${Object.entries(c.args).map(([k, v]) => `${k}:${JSON.stringify(v)}`).join(',')})` : ''}`).join('.'),
+    describe: (q: RecordedQuery) => [...q.chain, q.leaf].map((c) => `${c.name}${Object.keys(c.args).length ? `(${Object.entries(c.args).map(([k, v]) => `${k}:${JSON.stringify(v)}`).join(',')})` : ''}`).join('.'),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
