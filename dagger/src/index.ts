@@ -3,6 +3,7 @@
  * in Dagger. Every decision comes from the lanes core (plans and guardrails);
  * this module only turns a plan into Dagger API calls.
  */
+import { posix } from 'node:path';
 import { object, func, argument, type Directory, type File, type Secret, type Socket } from '@dagger.io/dagger';
 import { bumpComponent } from 'lanes/src/commands/bump.js';
 import { buildStatus } from 'lanes/src/status/build-status.js';
@@ -52,8 +53,10 @@ export class Lanes {
     @argument({ defaultPath: '/' }) source: Directory,
     /** Print JSON instead of a table. */
     json = false,
+    /** Where lanes.yaml is, relative to source, when the monorepo is below the git root. */
+    path = '.',
   ): Promise<string> {
-    const status = buildStatus(await readWorkspace(await materialize(source)));
+    const status = buildStatus(await readWorkspace(await materialize(source, path)));
     return json ? JSON.stringify(status, null, 2) : renderStatus(status);
   }
 
@@ -87,8 +90,10 @@ export class Lanes {
     /** Extra build args for every image, NAME=value. */
     buildArg: string[] = [],
     json = false,
+    /** Where lanes.yaml is, relative to source, when the monorepo is below the git root. */
+    path = '.',
   ): Promise<string> {
-    const root = await materialize(source);
+    const root = await materialize(source, path);
     const { plan } = await computePlan(root, laneOf(lane), { tag, only, skip, strict, allowLocal, buildArgs: buildArgMap(buildArg), env: { CI: ci ? 'true' : '' }, registry: await registryOptions(registryUsername, registryPassword) });
     return json ? JSON.stringify(plan, null, 2) : renderPlan(plan);
   }
@@ -113,8 +118,10 @@ export class Lanes {
     registryUsername?: string,
     registryPassword?: Secret,
     json = false,
+    /** Where lanes.yaml is, relative to source, when the monorepo is below the git root. */
+    path = '.',
   ): Promise<string> {
-    const root = await materialize(source);
+    const root = await materialize(source, path);
     const { plan } = await computePlan(root, laneOf(lane), { tag, only, skip, allowLocal, env: { CI: ci ? 'true' : '' }, registry: await registryOptions(registryUsername, registryPassword) });
     const findings = applyStrict(plan.findings, strict);
     if (hasErrors(findings)) throw new GuardrailError(renderFindings(findings), findings);
@@ -141,16 +148,18 @@ export class Lanes {
     pre?: string,
     /** Allow a version that is not greater than the current or last released one. */
     allowDowngrade = false,
+    /** Where lanes.yaml is, relative to source, when the monorepo is below the git root. */
+    path = '.',
   ): Promise<Directory> {
     const modes = [version !== undefined, patch, minor, major, pre !== undefined].filter(Boolean).length;
     if (modes !== 1) throw new UsageError('bump needs exactly one of --version X.Y.Z, --patch, --minor, --major, --pre <id>');
     const request: BumpRequest =
       version !== undefined ? { kind: 'exact', version } : pre !== undefined ? { kind: 'pre', id: pre } : { kind: patch ? 'patch' : minor ? 'minor' : 'major' };
-    const root = await materialize(source);
+    const root = await materialize(source, path);
     const planned = await bumpComponent(root, component, request, { allowDowngrade, dryRun: true });
     // A function cannot write the caller's files: the change comes back as a Directory to export.
     let out = source;
-    for (const edit of planned.edits) out = out.withNewFile(edit.path, edit.after);
+    for (const edit of planned.edits) out = out.withNewFile(posix.join(path, edit.path), edit.after);
     console.error(renderBump(planned, false));
     return out;
   }
@@ -174,8 +183,10 @@ export class Lanes {
     /** Print the plan and do nothing. */
     dryRun = false,
     json = false,
+    /** Where lanes.yaml is, relative to source, when the monorepo is below the git root. */
+    path = '.',
   ): Promise<string> {
-    return runLaneInDagger('local', { source, githubApiUrl: '' }, { only, skip, buildArgs: buildArgMap(buildArg), jobs, continueOnError, dryRun, json });
+    return runLaneInDagger('local', { source, path, githubApiUrl: '' }, { only, skip, buildArgs: buildArgMap(buildArg), jobs, continueOnError, dryRun, json });
   }
 
   /**
@@ -196,8 +207,10 @@ export class Lanes {
     continueOnError = false,
     dryRun = false,
     json = false,
+    /** Where lanes.yaml is, relative to source, when the monorepo is below the git root. */
+    path = '.',
   ): Promise<string> {
-    return runLaneInDagger('deploy-local', { source, kubeconfig, githubApiUrl: '' }, { only, skip, kubeContext, namespace, continueOnError, dryRun, json });
+    return runLaneInDagger('deploy-local', { source, path, kubeconfig, githubApiUrl: '' }, { only, skip, kubeContext, namespace, continueOnError, dryRun, json });
   }
 
   /**
@@ -221,9 +234,11 @@ export class Lanes {
     skip: string[] = [],
     dryRun = false,
     json = false,
+    /** Where lanes.yaml is, relative to source, when the monorepo is below the git root. */
+    path = '.',
   ): Promise<string> {
     const flags = [...include, ...(includeDsxa ? ['include-dsxa'] : [])];
-    return runLaneInDagger('compose-up-local', { source, dockerSocket, githubApiUrl: '' }, { include: flags, envFile, only, skip, dryRun, json });
+    return runLaneInDagger('compose-up-local', { source, path, dockerSocket, githubApiUrl: '' }, { include: flags, envFile, only, skip, dryRun, json });
   }
 
   /**
@@ -238,8 +253,10 @@ export class Lanes {
     envFile?: string,
     dryRun = false,
     json = false,
+    /** Where lanes.yaml is, relative to source, when the monorepo is below the git root. */
+    path = '.',
   ): Promise<string> {
-    return runLaneInDagger('compose-down-local', { source, dockerSocket, githubApiUrl: '' }, { envFile, dryRun, json });
+    return runLaneInDagger('compose-down-local', { source, path, dockerSocket, githubApiUrl: '' }, { envFile, dryRun, json });
   }
 
   /**
@@ -265,10 +282,12 @@ export class Lanes {
     continueOnError = false,
     dryRun = false,
     json = false,
+    /** Where lanes.yaml is, relative to source, when the monorepo is below the git root. */
+    path = '.',
   ): Promise<string> {
     return runLaneInDagger(
       'dev',
-      { source, registryUsername, registryPassword, registryCa, githubApiUrl: '' },
+      { source, path, registryUsername, registryPassword, registryCa, githubApiUrl: '' },
       { only, skip, strict, buildArgs: buildArgMap(buildArg), jobs, continueOnError, dryRun, json, registry: { ...(await registryOptions(registryUsername, registryPassword)), ...(registryCa ? { caFile: await caFile(registryCa) } : {}) } },
     );
   }
@@ -304,10 +323,12 @@ export class Lanes {
     jobs = 4,
     dryRun = false,
     json = false,
+    /** Where lanes.yaml is, relative to source, when the monorepo is below the git root. */
+    path = '.',
   ): Promise<string> {
     return runLaneInDagger(
       'release',
-      { source, registryUsername, registryPassword, registryCa, gitToken, githubToken, githubApiUrl },
+      { source, path, registryUsername, registryPassword, registryCa, gitToken, githubToken, githubApiUrl },
       {
         tag,
         allowLocal,

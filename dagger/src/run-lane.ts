@@ -17,10 +17,11 @@ import { DaggerSteps, type DaggerInputs } from './dagger-steps.js';
  * runtime container (that is where Directory.export writes inside a module),
  * with git answered by a git container on the same Directory.
  */
-export async function materialize(source: Directory): Promise<string> {
-  const root = join(mkdtempSync(join(tmpdir(), 'lanes-')), 'src');
-  await source.export(root);
-  useGitRunner(root, daggerGitRunner(source));
+export async function materialize(source: Directory, path = '.'): Promise<string> {
+  const top = join(mkdtempSync(join(tmpdir(), 'lanes-')), 'src');
+  await source.export(top);
+  const root = join(top, path);
+  useGitRunner(root, daggerGitRunner(source, path));
   return root;
 }
 
@@ -47,11 +48,12 @@ export async function planOrFail(root: string, lane: Lane, opts: LaneOptions): P
 }
 
 /** Plans a lane, then carries the plan out as Dagger calls; returns the report the CLI would print. */
-export async function runLaneInDagger(lane: Lane, inputs: Omit<DaggerInputs, 'root' | 'lane'>, opts: LaneOptions): Promise<string> {
-  const root = await materialize(inputs.source);
+export async function runLaneInDagger(lane: Lane, inputs: Omit<DaggerInputs, 'root' | 'lane'> & { path?: string }, opts: LaneOptions): Promise<string> {
+  const root = await materialize(inputs.source, inputs.path);
   const plan = await planOrFail(root, lane, opts);
   if (opts.dryRun) return opts.json ? JSON.stringify({ ok: true, dryRun: true, plan }, null, 2) : renderPlan(plan);
-  const steps = new DaggerSteps({ ...inputs, root, lane });
+  // Steps see the monorepo root (where lanes.yaml is), as plan paths are relative to it.
+  const steps = new DaggerSteps({ ...inputs, source: inputs.path && inputs.path !== '.' ? inputs.source.directory(inputs.path) : inputs.source, root, lane });
   const results = await runSteps(plan.steps, (step) => steps.run(step), { jobs: opts.jobs ?? 4, continueOnError: !!opts.continueOnError });
   const ok = results.every((r) => r.status !== 'failed');
   const published = results.filter((r) => r.outputs.digest).map((r) => ({ ref: r.outputs.ref, digest: r.outputs.digest }));

@@ -22,21 +22,24 @@ export interface RepoFacts {
   tags: TagRef[];
   /** The `origin` remote's URL, when there is one. */
   remoteUrl?: string;
+  /** Where the monorepo root sits inside the git work tree ("" at the top, "examples/app/" below it). */
+  prefix: string;
 }
 
-const NOT_A_REPO: RepoFacts = { isRepo: false, shallow: false, dirty: [], tags: [] };
+const NOT_A_REPO: RepoFacts = { isRepo: false, shallow: false, dirty: [], tags: [], prefix: '' };
 
 /** Gathers RepoFacts with a handful of git processes, independent of the repo's size. */
 export async function readRepoFacts(root: string): Promise<RepoFacts> {
   const top = await runGit(root, ['rev-parse', '--is-inside-work-tree']);
   if (top.code !== 0) return NOT_A_REPO;
-  const [head, branch, shallow, status, tags, remote] = await Promise.all([
+  const [head, branch, shallow, status, tags, remote, prefix] = await Promise.all([
     runGit(root, ['log', '-1', '--format=%H %cI', 'HEAD']),
     runGit(root, ['symbolic-ref', '-q', '--short', 'HEAD']),
     git(root, ['rev-parse', '--is-shallow-repository']),
     git(root, ['status', '--porcelain', '-z', '--', '.']),
     listTags(root),
     runGit(root, ['remote', 'get-url', 'origin']),
+    git(root, ['rev-parse', '--show-prefix']),
   ]);
   return {
     isRepo: true,
@@ -53,6 +56,7 @@ export async function readRepoFacts(root: string): Promise<RepoFacts> {
         return { name: name!, commit: peeled || object! };
       }),
     remoteUrl: remote.code === 0 ? remote.stdout.trim() : undefined,
+    prefix: prefix.trim(),
   };
 }
 
@@ -72,7 +76,7 @@ async function listTags(root: string): Promise<string> {
  * --stdin` process for all of them (a repo with 200 components must not cost
  * 200 processes). Commits absent from a shallow clone come back as undefined.
  */
-export async function changedFilesSince(root: string, head: string, commits: readonly string[]): Promise<Map<string, string[] | undefined>> {
+export async function changedFilesSince(root: string, head: string, commits: readonly string[], prefix = ''): Promise<Map<string, string[] | undefined>> {
   const unique = [...new Set(commits)];
   const result = new Map<string, string[] | undefined>();
   if (unique.length === 0) return result;
@@ -86,7 +90,7 @@ export async function changedFilesSince(root: string, head: string, commits: rea
     if (!field) continue;
     if (/^[0-9a-f]{40}$/.test(field) && result.has(field)) {
       current = result.get(field);
-    } else current?.push(field);
+    } else if (field.startsWith(prefix)) current?.push(field.slice(prefix.length)); // paths relative to the monorepo root
   }
   return result;
 }

@@ -21,7 +21,7 @@ export async function readWorkspace(root: string): Promise<Workspace> {
   let unlisted: string[] = [];
   if (repo.isRepo && repo.head) {
     const [changes, files] = await Promise.all([
-      changedFilesSince(config.root, repo.head, [...lastRelease.values()].map((r) => r.commit)),
+      changedFilesSince(config.root, repo.head, [...lastRelease.values()].map((r) => r.commit), repo.prefix),
       git(config.root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']),
     ]);
     for (const [component, record] of lastRelease) {

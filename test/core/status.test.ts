@@ -117,3 +117,19 @@ describe('lanes status', () => {
     expect(r.stdout).toContain('not a git repository');
   });
 });
+
+describe('a monorepo below the git root', () => {
+  it('reads changes relative to the directory holding lanes.yaml', async () => {
+    const top = makeDir({});
+    const { cpSync } = await import('node:fs');
+    const { EXAMPLE } = await import('../helpers/repo.js');
+    cpSync(EXAMPLE, join(top, 'apps/dsx'), { recursive: true });
+    git(top, 'init', '-q', '-b', 'main');
+    commitAll(top, 'initial');
+    git(top, 'tag', 'aws-s3-connector-v0.5.2');
+    writeFileSync(join(top, 'apps/dsx/connectors/aws_s3/server.py'), '# changed\n');
+    commitAll(top, 'change');
+    const s = (await lanes(['status', '--json', '--source', join(top, 'apps/dsx')])).json();
+    expect(row(s, 'aws-s3-connector')).toMatchObject({ state: 'needs bump', changedSinceRelease: ['connectors/aws_s3/server.py'] });
+  });
+});

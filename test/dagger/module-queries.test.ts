@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDaggerEngine, type RecordedQuery } from '../helpers/fake-dagger-engine.js';
 import { startFakeGitHub } from '../helpers/fake-github.js';
-import { addBareRemote, exampleRepo, git } from '../helpers/repo.js';
+import { addBareRemote, exampleRepo, git, PROJECT_ROOT } from '../helpers/repo.js';
 import { lanes as cli } from '../helpers/cli.js';
 import { registryEnv, testbed, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
 import { GIT_IMAGE, HELM_IMAGE, DOCKER_CLI_IMAGE } from '../../dagger/src/images.js';
@@ -50,6 +50,22 @@ describe('the Dagger functions ask the engine for exactly the plan', () => {
     expect(result).toContain('aws-s3-connector      0.5.2    agree  0.5.2 (aws-s3-connector-v0.5.2)');
     expect(text.some((t) => t.includes(`from(address:"${GIT_IMAGE}").withMountedDirectory(path:"/src",source:`) && t.includes('withExec(args:["git","-c","safe.directory=*"'))).toBe(true);
     expect(text).toContainEqual(expect.stringMatching(new RegExp(`^host\\.directory\\(path:"${dir}"\\)\\.export\\(path:".*/src"\\)$`)));
+  });
+
+  it('status works on a monorepo below the git root (--path), with git run from that directory', async () => {
+    const { cpSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const top = mkdtempSync(join(tmpdir(), 'lanes-top-'));
+    cpSync(join(PROJECT_ROOT, 'examples/dsx-connect'), join(top, 'apps/dsx'), { recursive: true });
+    git(top, 'init', '-q', '-b', 'main');
+    git(top, 'add', '-A');
+    git(top, 'commit', '-qm', 'initial');
+    git(top, 'tag', 'aws-s3-connector-v0.5.2');
+    writeFileSync(join(top, 'apps/dsx/connectors/aws_s3/server.py'), '# changed\n');
+    git(top, 'commit', '-qam', 'change');
+    const { result, text } = await call((dag) => new Lanes().status(dag.host().directory(top), false, 'apps/dsx'));
+    expect(result).toMatch(/aws-s3-connector\s+0\.5\.2\s+agree\s+0\.5\.2 \(aws-s3-connector-v0\.5\.2\)\s+yes \(1 files\)\s+needs bump/);
+    expect(text.some((t) => t.includes('withWorkdir(path:"/src/apps/dsx")'))).toBe(true);
   });
 
   it('build-all-local builds each image with dockerBuild from its context and exports it under both local tags', async () => {
