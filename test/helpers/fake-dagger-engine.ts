@@ -86,7 +86,9 @@ export async function startFakeDaggerEngine(opts: { token: string; gitImage: str
     const argv = (exec?.args.args as string[] | undefined) ?? [];
     if (from === opts.gitImage && argv[0] === 'git') {
       const mount = chain.find((c) => c.name === 'withMountedDirectory' && c.args.path === '/src');
-      const dir = mount && hostPath(chainOfId(mount.args.source) ?? []);
+      const mounted = mount && hostPath(chainOfId(mount.args.source) ?? []);
+      const workdir = String([...chain].reverse().find((c) => c.name === 'withWorkdir')?.args.path ?? '/src');
+      const dir = mounted && join(mounted, workdir.replace(/^\/src\/?/, ''));
       const env = Object.fromEntries(chain.filter((c) => c.name === 'withEnvVariable').map((c) => [String(c.args.name), String(c.args.value)]));
       const r = spawnSync('git', argv.slice(1), { cwd: dir, input: (exec!.args.stdin as string | undefined) ?? '', env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
       result = { stdout: r.stdout, stderr: r.stderr, exitCode: r.status ?? 1 };
