@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { Component, LanesConfig } from '../../src/config/model.js';
+import { planRelease, type ReleaseFacts } from '../../src/plan/release.js';
+import { planDev } from '../../src/plan/dev.js';
+import type { PublishedFact } from '../../src/registry/published.js';
+import type { Workspace } from '../../src/workspace/workspace.js';
+
+const HEAD = 'a'.repeat(40);
+const OTHER = 'b'.repeat(40);
+
+const component = (name: string, index: number): Component => ({
+  name,
+  index,
+  path: name,
+  sources: [name],
+  versionFiles: [{ file: `${name}/VERSION`, format: 'plain', yamlPath: `components[${index}].version.file` }],
+  image: { name, dockerfile: `${name}/Dockerfile`, context: name, buildArgs: {}, platforms: [] },
+  chart: { path: `${name}/helm`, name: `${name}-chart`, values: { repository: 'image.repository', tag: 'image.tag', pullPolicy: 'image.pullPolicy' }, release: name },
+});
+
+/** A workspace as plain values: no files, no git, no registry. */
+function workspace(versions: Record<string, string>, tags: { name: string; commit: string }[] = [], last: Record<string, { version: string; tag: string; commit: string }> = {}): Workspace {
+  const config: LanesConfig = {
+    root: '/repo',
+    file: 'lanes.yaml',
+    project: 'demo',
+    registries: { release: { images: 'r.example/demo', charts: 'oci://r.example/demo-charts' }, dev: { images: 'r.example/dev', charts: 'oci://r.example/dev-charts' } },
+    release: { tag: 'v{version}', versionOf: 'core', componentTag: '{component}-v{version}', github: 'o/demo' },
+    compose: { project: 'demo' },
+    components: Object.keys(versions).map(component),
+  };
+  return {
+    config,
+    versions: new Map(Object.entries(versions).map(([c, v]) => [c, { component: c, version: v, agree: true, readings: [] }])),
+    repo: { isRepo: true, head: HEAD, headTime: '2026-01-01T00:00:00Z', branch: 'main', shallow: false, dirty: [], tags, remoteUrl: 'git@github.com:o/demo.git', prefix: '' },
+    lastRelease: new Map(Object.entries(last)),
+    changedSinceRelease: new Map(),
+    unlisted: [],
+  };
+}
+
+const facts = (published: Record<string, Partial<PublishedFact>> = {}): ReleaseFacts => ({
+  ci: true,
+  remote: 'origin',
+  remoteTags: new Map(),
+  published: new Map(Object.entries(published).map(([ref, f]) => [ref, { ref, exists: true, ...f }])),
+  notes: 'Changes:\n\n- x (abc1234)\n',
+});
+
+describe('planRelease (pure)', () => {
+  it('releases every component whose version is not tagged yet, and leaves released ones out with the reason', () => {
+    const ws = workspace({ core: '1.5.0', conn: '0.2.0' }, [{ name: 'conn-v0.2.0', commit: OTHER }]);
+    const plan = planRelease(ws, { tag: 'v1.5.0' }, facts());
+    expect(plan.components.map((c) => c.name)).toEqual(['core']);
+    expect(plan.skipped).toEqual([{ component: 'conn', reason: '0.2.0 already released as conn-v0.2.0' }]);
+    expect(plan.steps.find((s) => s.kind === 'push-tags')).toMatchObject({ tags: [{ name: 'v1.5.0', commit: HEAD }, { name: 'core-v1.5.0', commit: HEAD }] });
+    expect(plan.findings).toEqual([]);
+  });
+
+  it('fails when an already-released component is asked for by name', () => {
+    const ws = workspace({ core: '1.5.0', conn: '0.2.0' }, [{ name: 'conn-v0.2.0', commit: OTHER }]);
+    const plan = planRelease(ws, { tag: 'v1.5.0', only: ['core', 'conn'] }, facts());
+    expect(plan.findings.map((f) => [f.code, f.component])).toEqual([['E_ALREADY_PUBLISHED', 'conn']]);
+  });
+
+  it('skips artifacts this same commit already published (a resumed release), and fails on anyone else\'s', () => {
+    const ws = workspace({ core: '1.5.0' });
+    const resumed = planRelease(ws, { tag: 'v1.5.0' }, facts({ 'r.example/demo/core:1.5.0': { revision: HEAD } }));
+    expect(resumed.steps.find((s) => s.id === 'push:r.example/demo/core:1.5.0')?.skip).toBe('already published by an earlier run of this release (same commit)');
+    expect(resumed.findings).toEqual([]);
+    const foreign = planRelease(ws, { tag: 'v1.5.0' }, facts({ 'oci://r.example/demo-charts/core-chart:1.5.0': { revision: OTHER } }));
+    expect(foreign.findings).toEqual([expect.objectContaining({ code: 'E_ALREADY_PUBLISHED', message: expect.stringContaining(`(from ${OTHER.slice(0, 7)})`) })]);
+  });
+
+  it('marks a prerelease tag as a GitHub prerelease and carries the notes', () => {
+    const plan = planRelease(workspace({ core: '2.0.0-rc.1' }), { tag: 'v2.0.0-rc.1' }, facts());
+    expect(plan.steps.find((s) => s.kind === 'github-release')).toMatchObject({ prerelease: true, name: 'demo 2.0.0-rc.1', notes: 'Changes:\n\n- x (abc1234)\n' });
+  });
+
+  it('pushes nothing before every build and package: pushes need the tag push, which needs the checksums of everything', () => {
+    const plan = planRelease(workspace({ core: '1.0.0', conn: '1.0.0' }), { tag: 'v1.0.0' }, facts());
+    const byId = new Map(plan.steps.map((s) => [s.id, s]));
+    const before = (id: string): Set<string> => new Set(byId.get(id)!.needs.flatMap((n) => [n, ...before(n)]));
+    for (const push of plan.steps.filter((s) => s.kind === 'push-image' || s.kind === 'push-chart')) {
+      const all = before(push.id);
+      for (const build of plan.steps.filter((s) => s.kind === 'build-image' || s.kind === 'package-chart')) expect(all.has(build.id), `${push.id} after ${build.id}`).toBe(true);
+    }
+  });
+
+  it('fails without a registry, a remote, or outside CI', () => {
+    const ws = workspace({ core: '1.0.0' });
+    ws.config.registries = {};
+    const plan = planRelease(ws, { tag: 'v1.0.0' }, { ...facts(), ci: false, remote: undefined });
+    expect(plan.findings.map((f) => f.code).sort()).toEqual(['E_NOT_CI', 'E_NO_REGISTRY', 'E_NO_REMOTE']);
+  });
+});
+
+describe('planDev (pure)', () => {
+  it('tags <version> and the immutable <version>-<sha7>, skipping the latter when this commit already pushed it', () => {
+    const plan = planDev(workspace({ core: '1.0.0' }), {}, new Map([['r.example/dev/core:1.0.0-aaaaaaa', { ref: 'r.example/dev/core:1.0.0-aaaaaaa', exists: true }]]));
+    expect(plan.components[0]!.images).toEqual(['r.example/dev/core:1.0.0', 'r.example/dev/core:1.0.0-aaaaaaa']);
+    expect(plan.steps.filter((s) => s.kind === 'push-image').map((s) => [s.id, s.skip])).toEqual([
+      ['push:r.example/dev/core:1.0.0', undefined],
+      ['push:r.example/dev/core:1.0.0-aaaaaaa', 'already pushed from this commit'],
+    ]);
+  });
+});
