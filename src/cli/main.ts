@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, LanesError, UsageError, ConfigError, GuardrailError } from '../errors.js';
@@ -16,9 +16,9 @@ import { resolveCredentials } from '../registry/credentials.js';
 import type { BumpRequest } from '../versions/next-version.js';
 import { DEFAULT_OUT_DIR } from '../plan/options.js';
 import { readSecretRef } from './secret-ref.js';
+import { packageVersion } from './package-version.js';
 import { describeStep, renderBump, renderFindings, renderPlan, renderStatus, renderStepLine, renderSummary } from './render.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 interface Io {
   out: (text: string) => void;
@@ -178,7 +178,7 @@ async function runLane(lane: Lane, flags: CommonFlags, io: Io): Promise<number> 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('lanes')
     .description('Explicit-version build and release pipeline for container monorepos.\nVersions change only with `lanes bump`; every lane computes a plan, checks its guardrails, then runs it.')
-    .version(VERSION)
+    .version(packageVersion())
     // `bump --version X` is the subcommand's; lanes' own --version only before a command.
     .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')

