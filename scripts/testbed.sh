@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-STATE="$ROOT/.lanes/testbed"
+# Machine-wide, so every clone on this machine shares one registry and its certificate.
+STATE="${LANES_TESTBED_DIR:-/var/lib/lanes-testbed}"
 mkdir -p "$STATE"
 REG_HOST=registry.lanes.test
 REG_PORT=${LANES_TEST_REGISTRY_PORT:-5443}
