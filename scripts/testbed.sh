@@ -97,6 +97,7 @@ if ! docker image inspect lanes-test-base:1 >/dev/null 2>&1; then
   DOCKER_BUILDKIT=0 docker build -q -t lanes-test-base:1 "$ctx" >/dev/null 2>&1 || docker build -q -t lanes-test-base:1 "$ctx" >/dev/null
 fi
 
+mkdir -p "$ROOT/.lanes"
 cat > "$ROOT/.lanes/testbed.env" <<ENV
 LANES_TEST_REGISTRY=$REG_HOST:$REG_PORT
 LANES_TEST_REGISTRY_USER=$REG_USER
