@@ -8,10 +8,10 @@ import { object, func, argument, type Directory, type File, type Secret, type So
 import { bumpComponent } from 'lanes/src/commands/bump.js';
 import { buildStatus } from 'lanes/src/status/build-status.js';
 import { readWorkspace } from 'lanes/src/workspace/read-workspace.js';
-import { computePlan } from 'lanes/src/plan/compute-plan.js';
+import { computePlan, type ComputeOptions } from 'lanes/src/plan/compute-plan.js';
 import { hasErrors, applyStrict } from 'lanes/src/guardrails/finding.js';
 import { GuardrailError, UsageError } from 'lanes/src/errors.js';
-import type { Lane } from 'lanes/src/plan/types.js';
+import type { Lane, Plan } from 'lanes/src/plan/types.js';
 import type { BumpRequest } from 'lanes/src/versions/next-version.js';
 import { renderBump, renderFindings, renderPlan, renderStatus } from 'lanes/src/cli/render.js';
 import { materialize, registryOptions, runLaneInDagger } from './run-lane.js';
@@ -93,8 +93,7 @@ export class Lanes {
     /** Where lanes.yaml is, relative to source, when the monorepo is below the git root. */
     path = '.',
   ): Promise<string> {
-    const root = await materialize(source, path);
-    const { plan } = await computePlan(root, laneOf(lane), { tag, only, skip, strict, allowLocal, buildArgs: buildArgMap(buildArg), env: { CI: ci ? 'true' : '' }, registry: await registryOptions(registryUsername, registryPassword) });
+    const plan = await planIn(source, path, lane, { tag, only, skip, strict, allowLocal, buildArgs: buildArgMap(buildArg), ci, registryUsername, registryPassword });
     return json ? JSON.stringify(plan, null, 2) : renderPlan(plan);
   }
 
@@ -121,8 +120,7 @@ export class Lanes {
     /** Where lanes.yaml is, relative to source, when the monorepo is below the git root. */
     path = '.',
   ): Promise<string> {
-    const root = await materialize(source, path);
-    const { plan } = await computePlan(root, laneOf(lane), { tag, only, skip, allowLocal, env: { CI: ci ? 'true' : '' }, registry: await registryOptions(registryUsername, registryPassword) });
+    const plan = await planIn(source, path, lane, { tag, only, skip, allowLocal, ci, registryUsername, registryPassword });
     const findings = applyStrict(plan.findings, strict);
     if (hasErrors(findings)) throw new GuardrailError(renderFindings(findings), findings);
     return json ? JSON.stringify({ ok: true, lane: plan.lane, findings }, null, 2) : renderFindings(findings);
@@ -344,6 +342,19 @@ export class Lanes {
       },
     );
   }
+}
+
+/** The plan of a lane for `plan` and `check`: the source made readable, registry credentials from their Secret. */
+async function planIn(
+  source: Directory,
+  path: string,
+  lane: string,
+  opts: Omit<ComputeOptions, 'env' | 'registry'> & { ci: boolean; registryUsername?: string; registryPassword?: Secret },
+): Promise<Plan> {
+  const { ci, registryUsername, registryPassword, ...rest } = opts;
+  const root = await materialize(source, path);
+  const { plan } = await computePlan(root, laneOf(lane), { ...rest, env: { CI: ci ? 'true' : '' }, registry: await registryOptions(registryUsername, registryPassword) });
+  return plan;
 }
 
 /** A File argument as a path in the runtime container, for the registry client. */
