@@ -6,7 +6,9 @@ import { bumpComponent } from '../commands/bump.js';
 import { computePlan, type ComputeOptions } from '../plan/compute-plan.js';
 import type { Lane, Plan } from '../plan/types.js';
 import { hasErrors } from '../guardrails/finding.js';
-import { buildStatus } from '../status/build-status.js';
+import { buildStatus, publishedRefs } from '../status/build-status.js';
+import { RegistryClient } from '../registry/oci-client.js';
+import { lookUpPublished } from '../registry/published.js';
 import { readWorkspace } from '../workspace/read-workspace.js';
 import { Redactor } from '../exec/redactor.js';
 import { executePlanOnHost, renderDeployManifests } from '../exec/host/execute-plan.js';
@@ -117,6 +119,8 @@ function computeOptions(flags: CommonFlags, io: Io, redactor: Redactor): Compute
 function hostContext(flags: CommonFlags, opts: ComputeOptions, plan: Plan, io: Io, redactor: Redactor): HostContext {
   const pushTarget = plan.steps.find((s) => s.kind === 'push-image' || s.kind === 'push-chart');
   const registry = pushTarget && (pushTarget.kind === 'push-image' || pushTarget.kind === 'push-chart') ? parseRef(pushTarget.ref).registry : undefined;
+  // Pushes log in (through a throw-away config) only with credentials given to lanes itself;
+  // otherwise docker and helm use the user's own `docker login`, so the Docker config is not read here.
   const creds = registry ? resolveCredentials(registry, { ...opts.registry?.credentials, dockerConfigDir: '/nonexistent' }) : undefined;
   const certsDirCa = registry && existsSync(`/etc/docker/certs.d/${registry}/ca.crt`) ? `/etc/docker/certs.d/${registry}/ca.crt` : undefined;
   const token = readSecretRef('--github-token', flags.githubToken, io.env) ?? io.env.GITHUB_TOKEN ?? io.env.GH_TOKEN;
@@ -186,15 +190,28 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
     .addHelpText('after', '\nExit codes: 0 success, 1 a guardrail or step failed, 2 bad usage or bad lanes.yaml.\nEvery command also runs as a Dagger function: dagger call <command> (see README).');
 
-  program
-    .command('status')
-    .description('Show every component: checked-in version, whether its version files agree, last release, changes since, and whether it needs a bump.')
-    .addOption(sourceOption())
-    .addOption(jsonOption())
-    .action(async (flags: CommonFlags) => {
-      const status = buildStatus(await readWorkspace(flags.source));
-      io.out(flags.json ? JSON.stringify(status, null, 2) : renderStatus(status));
-    });
+  withRegistry(
+    program
+      .command('status')
+      .description('Show every component: checked-in version, whether its version files agree, last release, changes since, and whether it needs a bump; with --published, where that version is published.')
+      .addOption(sourceOption())
+      .option('--published', 'also ask the dev and release registries whether each checked-in version is published there')
+      .addOption(jsonOption()),
+  ).action(async (flags: CommonFlags & { published?: boolean }) => {
+    const redactor = new Redactor();
+    const ws = await readWorkspace(flags.source);
+    let published: Awaited<ReturnType<typeof lookUpPublished>> | undefined;
+    if (flags.published) {
+      const client = new RegistryClient(computeOptions(flags, io, redactor).registry);
+      try {
+        published = await lookUpPublished(client, publishedRefs(ws).map(({ ref }) => ({ ref })));
+      } finally {
+        await client.close();
+      }
+    }
+    const status = buildStatus(ws, published);
+    io.out(redactor.redact(flags.json ? JSON.stringify(status, null, 2) : renderStatus(status)));
+  });
 
   program
     .command('bump')

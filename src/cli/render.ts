@@ -1,6 +1,6 @@
 import type { Finding } from '../guardrails/finding.js';
 import type { Plan, Step } from '../plan/types.js';
-import type { Status } from '../status/build-status.js';
+import type { Status, StatusRow } from '../status/build-status.js';
 import type { StepResult } from '../exec/run-steps.js';
 import type { BumpPlan } from '../versions/bump.js';
 import { renderEditDiff } from '../versions/file-edit.js';
@@ -17,7 +17,13 @@ export function renderFindings(findings: readonly Finding[]): string {
   return findings.map((f) => `${f.severity === 'error' ? 'error  ' : 'warning'} ${f.code}: ${f.message}`).join('\n');
 }
 
+function describePublished(p: StatusRow['published']): string {
+  const parts = (['dev', 'release'] as const).filter((r) => p?.[r] && p[r] !== 'no').map((r) => (p![r] === 'yes' ? r : `${r} (${p![r]})`));
+  return parts.join(', ') || (p && Object.keys(p).length ? 'nowhere' : '-');
+}
+
 export function renderStatus(s: Status): string {
+  const withPublished = s.rows.some((r) => r.published);
   const rows = s.rows.map((r) => [
     r.component,
     r.version ?? '-',
@@ -25,8 +31,10 @@ export function renderStatus(s: Status): string {
     r.lastRelease ? `${r.lastRelease.version} (${r.lastRelease.tag})` : '-',
     r.changedSinceRelease === undefined ? '-' : r.changedSinceRelease === 'unknown' ? 'unknown' : r.changedSinceRelease.length > 0 ? `yes (${r.changedSinceRelease.length} files)` : 'no',
     r.state,
+    ...(withPublished ? [describePublished(r.published)] : []),
   ]);
-  const out = [`${s.project} at ${s.commit ? s.commit.slice(0, 7) : '(no commit)'}${s.branch ? ` on ${s.branch}` : s.detached ? ' (detached HEAD)' : ''}`, '', table(['COMPONENT', 'VERSION', 'FILES', 'LAST RELEASE', 'CHANGED SINCE', 'STATE'], rows)];
+  const head = ['COMPONENT', 'VERSION', 'FILES', 'LAST RELEASE', 'CHANGED SINCE', 'STATE', ...(withPublished ? ['PUBLISHED'] : [])];
+  const out = [`${s.project} at ${s.commit ? s.commit.slice(0, 7) : '(no commit)'}${s.branch ? ` on ${s.branch}` : s.detached ? ' (detached HEAD)' : ''}`, '', table(head, rows)];
   for (const r of s.rows.filter((x) => x.disagreement)) out.push('', `${r.component} version files: ${r.disagreement}`);
   if (s.notes.length) out.push('', ...s.notes.map((n) => `note: ${n}`));
   if (s.findings.length) out.push('', renderFindings(s.findings));

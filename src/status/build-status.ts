@@ -3,8 +3,17 @@ import type { Workspace } from '../workspace/workspace.js';
 import { describeDisagreement } from '../versions/read-versions.js';
 import { workspaceFindings } from '../guardrails/workspace-findings.js';
 import type { Finding } from '../guardrails/finding.js';
+import { chartTag, joinRef } from '../registry/image-ref.js';
+import type { PublishedFact } from '../registry/published.js';
 
 export type ReleaseState = 'up to date' | 'needs bump' | 'bumped, unreleased' | 'never released' | 'unknown' | 'versions disagree' | 'external' | 'behind last release';
+
+/** Where a component's checked-in version is published, when status was asked to look (--published). */
+export interface PublishedWhere {
+  /** 'yes' when every image and chart of the version is there, 'partly' when some are, 'error' when the registry could not say. */
+  dev?: 'yes' | 'partly' | 'no' | 'error';
+  release?: 'yes' | 'partly' | 'no' | 'error';
+}
 
 export interface StatusRow {
   component: string;
@@ -17,6 +26,7 @@ export interface StatusRow {
   changedSinceRelease?: string[] | 'unknown';
   state: ReleaseState;
   needsBump: boolean | 'unknown';
+  published?: PublishedWhere;
 }
 
 export interface Status {
@@ -32,14 +42,46 @@ export interface Status {
   notes: string[];
 }
 
-/** The status table: one row per component, from the workspace alone. */
-export function buildStatus(ws: Workspace): Status {
+/** The references of each component's checked-in version in the dev and release registries. */
+export function publishedRefs(ws: Workspace): { component: string; registry: 'dev' | 'release'; ref: string }[] {
+  const out: { component: string; registry: 'dev' | 'release'; ref: string }[] = [];
+  for (const c of ws.config.components) {
+    const version = ws.versions.get(c.name)?.version;
+    if (!version || c.external) continue;
+    for (const registry of ['dev', 'release'] as const) {
+      const target = ws.config.registries[registry];
+      if (!target) continue;
+      if (c.image) out.push({ component: c.name, registry, ref: joinRef(target.images, c.image.name, version) });
+      if (c.chart) out.push({ component: c.name, registry, ref: `${target.charts}/${c.chart.name}:${chartTag(version)}` });
+    }
+  }
+  return out;
+}
+
+function summarisePublished(component: string, ws: Workspace, facts: ReadonlyMap<string, PublishedFact>): PublishedWhere {
+  const where: PublishedWhere = {};
+  for (const registry of ['dev', 'release'] as const) {
+    const mine = publishedRefs(ws).filter((r) => r.component === component && r.registry === registry).map((r) => facts.get(r.ref));
+    if (mine.length === 0) continue;
+    if (mine.some((f) => !f || f.error)) where[registry] = 'error';
+    else if (mine.every((f) => f!.exists)) where[registry] = 'yes';
+    else where[registry] = mine.some((f) => f!.exists) ? 'partly' : 'no';
+  }
+  return where;
+}
+
+/**
+ * The status table: one row per component, from the workspace alone, plus
+ * where each version is published when `published` holds registry answers.
+ */
+export function buildStatus(ws: Workspace, published?: ReadonlyMap<string, PublishedFact>): Status {
   const rows = ws.config.components.map((c): StatusRow => {
     const v = ws.versions.get(c.name);
     const last = ws.lastRelease.get(c.name);
     const changed = ws.changedSinceRelease.get(c.name);
     const base = {
       component: c.name,
+      ...(published ? { published: summarisePublished(c.name, ws, published) } : {}),
       version: v?.version,
       versionFilesAgree: v?.agree ?? true,
       ...(v && !v.agree ? { disagreement: describeDisagreement(v) } : {}),

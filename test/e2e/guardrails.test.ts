@@ -222,3 +222,19 @@ describe('plan --json', () => {
     expect(kinds.at(-1)).toBe('github-release');
   });
 });
+
+describe('status --published', () => {
+  it('says where each checked-in version is published, and when only partly', async () => {
+    const { dir, ns, registry } = setup('where');
+    pushImageAs(`${registry}/${ns}-dev/dsx-connect:0.3.88`);
+    pushChartAs(join(dir, 'dsx_connect/deploy/helm'), '0.3.88', `oci://${registry}/${ns}-dev-charts`);
+    pushImageAs(`${registry}/${ns}/aws-s3-connector:0.5.2`);
+    const r = await lanes(['status', '--published', '--source', dir], registryEnv());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/dsx-connect\s+0\.3\.88.*never released\s+dev$/m);
+    expect(r.stdout).toMatch(/aws-s3-connector\s+0\.5\.2.*never released\s+release \(partly\)$/m);
+    expect(r.stdout).toMatch(/filesystem-connector\s+0\.2\.7.*never released\s+nowhere$/m);
+    const json = (await lanes(['status', '--published', '--json', '--source', dir], registryEnv())).json();
+    expect(json.rows.find((x: any) => x.component === 'dsx-connect').published).toEqual({ dev: 'yes', release: 'no' });
+  });
+});
