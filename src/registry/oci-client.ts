@@ -190,6 +190,10 @@ export class RegistryClient {
       return new RegistryError('E_REGISTRY_UNAVAILABLE', `${registry} kept answering HTTP ${e.statusCode} after ${this.opts.retries ?? 4} retries; try again later`);
     }
     const cause = (e.cause as { code?: string; message?: string } | undefined) ?? e;
+    if (/TIMEOUT/.test(`${cause.code} ${e.code}`)) {
+      const seconds = (this.opts.timeoutMs ?? 15_000) / 1000;
+      return new RegistryError('E_REGISTRY_UNREACHABLE', `${registry} did not answer within ${seconds} s (${cause.code ?? e.code}); check that it is up, or try again later`);
+    }
     const tls = /certificate|self.signed|CERT_/i.test(`${cause.code} ${cause.message}`);
     const hint = tls
       ? `TLS verification failed (${cause.code ?? cause.message}); pass --registry-ca <file> or put the CA in /etc/docker/certs.d/${registry}/ca.crt`

@@ -71,3 +71,51 @@ describe('registry look-ups through a faulty network', () => {
     expect(facts.get(ref)!.error!.message).toMatch(/TLS verification failed .*--registry-ca/);
   });
 });
+
+describe('Bearer-token registries (the Docker Hub flow)', () => {
+  const bearerProxy = async () => {
+    const tb = testbed();
+    const upstreamAuthorization = `Basic ${Buffer.from(`${tb.user}:${tb.password}`).toString('base64')}`;
+    const proxy = await startFaultProxy(tb.registry, tb.ca, [], { username: 'robot', password: 'robot-pass', upstreamAuthorization });
+    closers.push(proxy.close);
+    return proxy;
+  };
+
+  it('answers the challenge with a token for the scope, from the realm, and reuses it', async () => {
+    const tb = testbed();
+    const ns = uniqueNamespace('bearer');
+    pushImageAs(`${tb.registry}/${ns}/app:1.0.0`);
+    const proxy = await bearerProxy();
+    const client = new RegistryClient({ plainHttp: true, credentials: { explicit: { username: 'robot', password: 'robot-pass', source: 'test' } } });
+    closers.push(() => client.close());
+    const facts = await lookUpPublished(client, [{ ref: `${proxy.address}/${ns}/app:1.0.0` }, { ref: `${proxy.address}/${ns}/app:2.0.0` }], 1);
+    expect([...facts.values()].map((f) => [f.exists, f.error])).toEqual([[true, undefined], [false, undefined]]);
+    expect(proxy.tokenRequests).toEqual([{ authorization: `Basic ${Buffer.from('robot:robot-pass').toString('base64')}`, service: 'lanes-test-registry', scope: `repository:${ns}/app:pull` }]);
+  });
+
+  it('says which user the token service refused, never the password', async () => {
+    const proxy = await bearerProxy();
+    const client = new RegistryClient({ plainHttp: true, credentials: { explicit: { username: 'robot', password: 'Wrong-Robot-Pass', source: 'LANES_REGISTRY_USERNAME/LANES_REGISTRY_PASSWORD' } } });
+    closers.push(() => client.close());
+    const fact = (await lookUpPublished(client, [{ ref: `${proxy.address}/x/app:1.0.0` }])).get(`${proxy.address}/x/app:1.0.0`)!;
+    expect(fact.error?.code).toBe('E_REGISTRY_AUTH');
+    expect(fact.error?.message).toContain('as user "robot" (credentials from LANES_REGISTRY_USERNAME/LANES_REGISTRY_PASSWORD)');
+    expect(fact.error?.message).not.toContain('Wrong-Robot-Pass');
+  });
+});
+
+describe('timeouts', () => {
+  it('gives up on a registry that accepts the connection but never answers', async () => {
+    const { createServer } = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise<void>((r) => { sockets.forEach((s) => s.destroy()); silent.close(() => r()); }));
+    const port = (silent.address() as { port: number }).port;
+    const client = new RegistryClient({ plainHttp: true, retries: 0, timeoutMs: 300 });
+    closers.push(() => client.close());
+    const ref = `127.0.0.1:${port}/x/y:1.0.0`;
+    const fact = (await lookUpPublished(client, [{ ref }])).get(ref)!;
+    expect(fact.error).toMatchObject({ code: 'E_REGISTRY_UNREACHABLE', message: `127.0.0.1:${port} did not answer within 0.3 s (UND_ERR_HEADERS_TIMEOUT); check that it is up, or try again later` });
+  });
+});
