@@ -232,3 +232,17 @@ describe('local functions', () => {
     expect(result).toContain('E_VERSION_MISMATCH');
   });
 });
+
+describe('multi-platform images', () => {
+  it('builds one variant per platform and publishes them as one multi-platform image', async () => {
+    const tb = testbed();
+    const ns = uniqueNamespace('dagger-multi');
+    const dir = exampleRepo((yaml) => useTestRegistry(ns)(yaml).replace('image: { name: aws-s3-connector }', 'image: { name: aws-s3-connector, platforms: [linux/amd64, linux/arm64] }'));
+    const { text } = await call((dag) => new Lanes().pushAllDev(dag.host().directory(dir), tb.user, dag.setSecret('pw', tb.password), undefined, ['aws-s3-connector'], [], base()));
+    const builds = text.filter((t) => t.includes('.directory(path:"connectors/aws_s3").dockerBuild(') && t.endsWith('.sync'));
+    expect(builds.map((t) => /platform:"([^"]+)"/.exec(t)?.[1]).sort()).toEqual(['linux/amd64', 'linux/arm64']);
+    const publishes = text.filter((t) => t.includes('.publish(address:') && t.includes('aws-s3-connector'));
+    expect(publishes).toHaveLength(2);
+    for (const p of publishes) expect(p).toMatch(/platformVariants:\["id-\d+","id-\d+"\]/);
+  });
+});
