@@ -69,7 +69,3 @@ export interface Component {
   compose?: ComposeSpec;
   external?: { image: string };
 }
-
-export function componentByName(config: LanesConfig, name: string): Component | undefined {
-  return config.components.find((c) => c.name === name);
-}

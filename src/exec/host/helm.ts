@@ -10,7 +10,6 @@ import { run } from './run-command.js';
 
 type Of<K extends Step['kind']> = Step & { kind: K };
 
-
 /**
  * `helm package --version --app-version` of a copy of the chart carrying the
  * plan's annotations (the source chart is never modified), then a check that
@@ -38,15 +37,20 @@ export async function packageChart(ctx: HostContext, step: Of<'package-chart'>):
   }
 }
 
-/** `helm push` to the OCI repository, logging in through a throw-away registry config. */
+/**
+ * `helm push` to the OCI repository. With credentials given to lanes, it logs
+ * in through a throw-away registry config; without, helm uses the user's own
+ * `helm registry login`.
+ */
 export async function pushChart(ctx: HostContext, step: Of<'push-chart'>): Promise<Record<string, string>> {
   const host = step.repository.replace(/^oci:\/\//, '').split('/')[0]!;
   const work = mkdtempSync(join(tmpdir(), 'lanes-helm-'));
-  const registryConfig = ['--registry-config', join(work, 'config.json')];
-  const tls = [...(ctx.registryCa ? ['--ca-file', ctx.registryCa] : []), ...(ctx.plainHttp ? ['--plain-http'] : [])];
+  const registryConfig = ctx.registryAuth ? ['--registry-config', join(work, 'config.json')] : [];
+  const caFile = ctx.registryCa ? ['--ca-file', ctx.registryCa] : [];
+  const tls = [...caFile, ...(ctx.plainHttp ? ['--plain-http'] : [])];
   try {
     if (ctx.registryAuth) {
-      const tlsLogin = [...(ctx.registryCa ? ['--ca-file', ctx.registryCa] : []), ...(ctx.plainHttp ? ['--insecure'] : [])];
+      const tlsLogin = [...caFile, ...(ctx.plainHttp ? ['--insecure'] : [])];
       await run(ctx, ctx.helm, ['registry', 'login', host, '--username', ctx.registryAuth.username, '--password-stdin', ...registryConfig, ...tlsLogin], { input: ctx.registryAuth.password });
     }
     const { stdout, stderr } = await run(ctx, ctx.helm, ['push', join(ctx.root, step.package), step.repository, ...registryConfig, ...tls]);
