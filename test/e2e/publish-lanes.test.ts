@@ -49,6 +49,20 @@ describe('push-all-dev', () => {
     expect(git(dir, 'status', '--porcelain')).toBe('');
   });
 
+  it('works with only the user\'s own docker login and helm registry login', async () => {
+    const { dir, ns, registry, client, tb } = setup('own-login');
+    const home = mkdtempSync(join(tmpdir(), 'lanes-own-login-'));
+    const env = registryEnv({ DOCKER_CONFIG: join(home, 'docker'), HELM_REGISTRY_CONFIG: join(home, 'helm.json') });
+    delete env.LANES_REGISTRY_USERNAME;
+    delete env.LANES_REGISTRY_PASSWORD;
+    execFileSync('docker', ['login', registry, '-u', tb.user, '--password-stdin'], { env, input: tb.password, stdio: ['pipe', 'ignore', 'pipe'] });
+    execFileSync(join(tb.helmDir, 'helm'), ['registry', 'login', registry, '-u', tb.user, '--password-stdin', '--ca-file', tb.ca], { env, input: tb.password, stdio: ['pipe', 'ignore', 'pipe'] });
+    const r = await lanes(['push-all-dev', '--only', 'filesystem-connector', '--source', dir, ...base()], env);
+    expect(r.code, r.stdout.slice(-800)).toBe(0);
+    expect((await client.manifest(`${registry}/${ns}-dev/filesystem-connector:0.2.7`)).exists).toBe(true);
+    expect((await client.manifest(`oci://${registry}/${ns}-dev-charts/filesystem-connector-chart:0.2.7`)).exists).toBe(true);
+  });
+
   it('stops before pushing anything when check dev finds an error', async () => {
     const { dir, ns, registry, client } = setup('dev-blocked');
     const env = join(dir, 'connectors/aws_s3/deploy/docker/sample.aws.env');
