@@ -36,7 +36,8 @@ export async function readRepoFacts(root: string): Promise<RepoFacts> {
     runGit(root, ['log', '-1', '--format=%H %cI', 'HEAD']),
     runGit(root, ['symbolic-ref', '-q', '--short', 'HEAD']),
     git(root, ['rev-parse', '--is-shallow-repository']),
-    git(root, ['status', '--porcelain', '-z', '--', '.']),
+    // lanes' own output (.lanes/: packaged charts, rendered manifests) never makes the tree dirty.
+    git(root, ['status', '--porcelain', '-z', '--', '.', ':(exclude).lanes']),
     listTags(root),
     runGit(root, ['remote', 'get-url', 'origin']),
     git(root, ['rev-parse', '--show-prefix']),

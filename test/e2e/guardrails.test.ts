@@ -94,6 +94,16 @@ describe('check release against a real registry and git remote', () => {
     expect(codes(await check(dir, ['release', '--tag', 'v0.3.88']))).toEqual(['E_DIRTY_TREE']);
   });
 
+  it("does not count lanes' own output directory as uncommitted changes", async () => {
+    const { dir } = setup('own-output');
+    writeFileSync(join(dir, '.gitignore'), '');
+    git(dir, 'commit', '-qam', 'no ignore file');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, '.lanes/out'), { recursive: true });
+    writeFileSync(join(dir, '.lanes/out/SHA256SUMS'), 'x\n');
+    expect(codes(await check(dir, ['release', '--tag', 'v0.3.88']))).toEqual([]);
+  });
+
   it('fails outside CI unless --allow-local (E_NOT_CI)', async () => {
     const { dir } = setup('ci');
     const env = registryEnv({ CI: '' });
