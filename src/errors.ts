@@ -69,9 +69,11 @@ export class GuardrailError extends LanesError {
 export class ExecError extends LanesError {
   readonly code = 'E_EXEC';
   readonly exitCode = EXIT.failed;
-  constructor(readonly command: string, readonly exitStatus: number | null, readonly stderr: string) {
+  /** exitStatus: the exit code, a signal name ("SIGKILL"), or null when the command could not be started. */
+  constructor(readonly command: string, readonly exitStatus: number | string | null, readonly stderr: string) {
     const tail = stderr.trim().split('\n').slice(-6).join('\n');
-    super(`\`${command}\` failed (exit ${exitStatus ?? 'signal'})${tail ? `:\n${tail}` : ''}`);
+    const how = exitStatus === null ? 'could not be started' : typeof exitStatus === 'number' ? `failed (exit ${exitStatus})` : `was killed (${exitStatus})`;
+    super(`\`${command}\` ${how}${tail ? `:\n${tail}` : ''}`);
   }
 }
 

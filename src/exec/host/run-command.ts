@@ -30,9 +30,9 @@ export function runCommand(command: string, args: readonly string[], opts: Comma
     child.on('error', (e: NodeJS.ErrnoException) => {
       reject(new ExecError(shown, null, e.code === 'ENOENT' ? `${command} is not installed or not on PATH` : e.message));
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       if (code === 0) resolveRun({ stdout: opts.redactor.redact(stdout), stderr: opts.redactor.redact(stderr) });
-      else reject(new ExecError(shown, code, opts.redactor.redact(stderr || stdout)));
+      else reject(new ExecError(shown, code ?? signal ?? 'unknown signal', opts.redactor.redact(stderr || stdout)));
     });
     child.stdin.end(opts.input ?? '');
   });
