@@ -6,7 +6,8 @@
 import { posix } from 'node:path';
 import { object, func, argument, type Directory, type File, type Secret, type Socket } from '@dagger.io/dagger';
 import { bumpComponent } from 'lanes/src/commands/bump.js';
-import { buildStatus } from 'lanes/src/status/build-status.js';
+import { buildStatus, publishedRefs } from 'lanes/src/status/build-status.js';
+import { lookUpWithNewClient } from 'lanes/src/registry/published.js';
 import { readWorkspace } from 'lanes/src/workspace/read-workspace.js';
 import { computePlan, type ComputeOptions } from 'lanes/src/plan/compute-plan.js';
 import { hasErrors, applyStrict } from 'lanes/src/guardrails/finding.js';
@@ -55,8 +56,15 @@ export class Lanes {
     json = false,
     /** Where lanes.yaml is, relative to source, when the monorepo is below the git root. */
     path = '.',
+    /** Also ask the dev and release registries whether each checked-in version is published there. */
+    published = false,
+    registryUsername?: string,
+    /** Registry password or token, e.g. env://REGISTRY_PASSWORD. */
+    registryPassword?: Secret,
   ): Promise<string> {
-    const status = buildStatus(await readWorkspace(await materialize(source, path)));
+    const ws = await readWorkspace(await materialize(source, path));
+    const facts = published ? await lookUpWithNewClient(await registryOptions(registryUsername, registryPassword), publishedRefs(ws)) : undefined;
+    const status = buildStatus(ws, facts);
     return json ? JSON.stringify(status, null, 2) : renderStatus(status);
   }
 

@@ -7,8 +7,7 @@ import { computePlan, type ComputeOptions } from '../plan/compute-plan.js';
 import type { Lane, Plan } from '../plan/types.js';
 import { hasErrors } from '../guardrails/finding.js';
 import { buildStatus, publishedRefs } from '../status/build-status.js';
-import { RegistryClient } from '../registry/oci-client.js';
-import { lookUpPublished } from '../registry/published.js';
+import { lookUpWithNewClient } from '../registry/published.js';
 import { readWorkspace } from '../workspace/read-workspace.js';
 import { Redactor } from '../exec/redactor.js';
 import { executePlanOnHost, renderDeployManifests } from '../exec/host/execute-plan.js';
@@ -200,15 +199,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   ).action(async (flags: CommonFlags & { published?: boolean }) => {
     const redactor = new Redactor();
     const ws = await readWorkspace(flags.source);
-    let published: Awaited<ReturnType<typeof lookUpPublished>> | undefined;
-    if (flags.published) {
-      const client = new RegistryClient(computeOptions(flags, io, redactor).registry);
-      try {
-        published = await lookUpPublished(client, publishedRefs(ws).map(({ ref }) => ({ ref })));
-      } finally {
-        await client.close();
-      }
-    }
+    const published = flags.published ? await lookUpWithNewClient(computeOptions(flags, io, redactor).registry, publishedRefs(ws)) : undefined;
     const status = buildStatus(ws, published);
     io.out(redactor.redact(flags.json ? JSON.stringify(status, null, 2) : renderStatus(status)));
   });

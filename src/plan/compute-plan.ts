@@ -4,8 +4,8 @@ import { runGit } from '../git/run-git.js';
 import { remoteTags } from '../git/repo-facts.js';
 import { productTags } from '../git/release-history.js';
 import { renderTag } from '../git/tag-template.js';
-import { RegistryClient, type RegistryClientOptions } from '../registry/oci-client.js';
-import { lookUpPublished } from '../registry/published.js';
+import type { RegistryClientOptions } from '../registry/oci-client.js';
+import { lookUpWithNewClient } from '../registry/published.js';
 import { applyStrict } from '../guardrails/finding.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { readWorkspace } from '../workspace/read-workspace.js';
@@ -73,14 +73,8 @@ export async function planWorkspace(ws: Workspace, lane: Lane, opts: ComputeOpti
   }
 }
 
-async function lookUp(refs: { ref: string; withRevision: boolean }[], opts: ComputeOptions) {
-  if (refs.length === 0) return new Map();
-  const client = new RegistryClient(opts.registry);
-  try {
-    return await lookUpPublished(client, refs, opts.registryConcurrency ?? 16);
-  } finally {
-    await client.close();
-  }
+function lookUp(refs: { ref: string; withRevision: boolean }[], opts: ComputeOptions) {
+  return lookUpWithNewClient(opts.registry, refs, opts.registryConcurrency ?? 16);
 }
 
 /** `- subject (sha7)` for each commit since the previous product tag. */

@@ -1,6 +1,6 @@
 import { LanesError } from '../errors.js';
 import { mapConcurrent } from './concurrency.js';
-import type { RegistryClient } from './oci-client.js';
+import { RegistryClient, type RegistryClientOptions } from './oci-client.js';
 
 /** What the registry says about one reference. */
 export interface PublishedFact {
@@ -39,4 +39,19 @@ export async function lookUpPublished(
     }
   });
   return new Map(facts.map((f) => [f.ref, f]));
+}
+
+/** lookUpPublished over a client made for this one batch, closed afterwards. */
+export async function lookUpWithNewClient(
+  opts: RegistryClientOptions | undefined,
+  refs: readonly { ref: string; withRevision?: boolean }[],
+  concurrency = 16,
+): Promise<Map<string, PublishedFact>> {
+  if (refs.length === 0) return new Map();
+  const client = new RegistryClient(opts);
+  try {
+    return await lookUpPublished(client, refs, concurrency);
+  } finally {
+    await client.close();
+  }
 }
