@@ -20,7 +20,6 @@ import { readSecretRef } from './secret-ref.js';
 import { packageVersion } from './package-version.js';
 import { describeStep, renderBump, renderFindings, renderPlan, renderStatus, renderStepLine, renderSummary } from './render.js';
 
-
 interface Io {
   out: (text: string) => void;
   err: (text: string) => void;

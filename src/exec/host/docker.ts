@@ -32,7 +32,8 @@ export async function buildImage(ctx: HostContext, step: BuildStep): Promise<Rec
  * written into the user's own config or any command line.
  */
 export async function pushImage(ctx: HostContext, step: PushStep): Promise<Record<string, string>> {
-  const registry = parseRef(step.ref).registry;
+  // Docker keeps Docker Hub's login under docker.io, not the API host registry-1.docker.io.
+  const registry = parseRef(step.ref).registry.replace(/^registry-1\.docker\.io$/, 'docker.io');
   const configDir = ctx.registryAuth ? mkdtempSync(join(tmpdir(), 'lanes-docker-')) : undefined;
   const base = configDir ? ['--config', configDir] : [];
   try {
