@@ -104,3 +104,30 @@ describe('lanes bump', () => {
     expect(r.json()).toMatchObject({ component: 'dsxa-desktop', from: '1.2.0', to: '1.2.1', dryRun: false, edits: desktopFiles.map((path) => ({ path })) });
   });
 });
+
+describe('lanes bump on pyproject.toml, a VERSION file and a regex, in one git repo', () => {
+  it('changes the version token of each and leaves every other byte', async () => {
+    const files = {
+      'lanes.yaml': [
+        'project: formats',
+        'components:',
+        '  - { name: pep621, version: { file: pep621/pyproject.toml } }',
+        '  - { name: poetry, version: { file: poetry/pyproject.toml } }',
+        '  - { name: plain, version: { file: plain/VERSION } }',
+        "  - { name: gradle, version: { files: [{ file: gradle/build.gradle, format: regex, pattern: \"version = '(?<version>[^']+)'\" }] } }",
+        '',
+      ].join('\n'),
+      'pep621/pyproject.toml': '[build-system]\nrequires = ["hatchling"]\n\n[project]\nname = "pep621"\nversion = "0.9.0"  # managed by lanes\ndependencies = ["x>=1.0.0"]\n',
+      'poetry/pyproject.toml': "[tool.poetry]\nname = 'poetry'\nversion = '2.0.0'\n\n[tool.poetry.dependencies]\npython = '^3.11'\n",
+      'plain/VERSION': '3.1.4\n',
+      'gradle/build.gradle': "plugins { id 'java' }\nversion = '1.0.0'\ngroup = 'x'\n",
+    };
+    const dir = makeRepo(files);
+    for (const name of ['pep621', 'poetry', 'plain', 'gradle']) expect((await lanes(['bump', name, '--major', '--source', dir])).code).toBe(0);
+    expect(read(dir, 'pep621/pyproject.toml')).toBe(files['pep621/pyproject.toml'].replace('"0.9.0"', '"1.0.0"'));
+    expect(read(dir, 'poetry/pyproject.toml')).toBe(files['poetry/pyproject.toml'].replace("'2.0.0'", "'3.0.0'"));
+    expect(read(dir, 'plain/VERSION')).toBe('4.0.0\n');
+    expect(read(dir, 'gradle/build.gradle')).toBe(files['gradle/build.gradle'].replace("'1.0.0'", "'2.0.0'"));
+    expect(git(dir, 'diff', '--numstat').split('\n').map((l) => l.split('\t').slice(0, 2).join(' '))).toEqual(['1 1', '1 1', '1 1', '1 1']);
+  });
+});

@@ -104,6 +104,16 @@ describe('local lane, on the real Docker engine', () => {
     expect(docker('network', 'inspect', '--format', '{{.Name}}', 'dsx-connect-network')).toBe('dsx-connect-network');
   });
 
+  it('compose-up-local passes an env file to compose, from the flag or lanes.yaml', async () => {
+    const dir = exampleRepo((yaml) => yaml.replace('  project: dsx-connect\n', '  project: dsx-connect\n  envFile: dsx_connect/deploy/docker/sample.core.env\n'));
+    const fromConfig = (await lanes(['compose-up-local', '--dry-run', '--json', '--source', dir])).json();
+    expect(fromConfig.plan.steps.find((s: any) => s.kind === 'compose-up').envFile).toBe('dsx_connect/deploy/docker/sample.core.env');
+    const fromFlag = (await lanes(['compose-up-local', '--dry-run', '--json', '--env-file', 'local.env', '--source', dir])).json();
+    expect(fromFlag.plan.steps.find((s: any) => s.kind === 'compose-up').envFile).toBe('local.env');
+    const { composeArgs } = await import('../../src/exec/command-args.js');
+    expect(composeArgs(fromFlag.plan.steps.find((s: any) => s.kind === 'compose-up'))).toEqual(expect.arrayContaining(['--env-file', 'local.env', 'up', '-d']));
+  });
+
   it('compose-up-local without the flag leaves DSXA out, and says how to include it', async () => {
     const dir = exampleRepo();
     const r = await lanes(['plan', 'compose-up-local', '--source', dir]);
