@@ -16,7 +16,8 @@ export class JsonSyntaxError extends Error {}
 /** Returns the span (inside the quotes) of the string at `path`, or undefined when absent or not a string. */
 export function findJsonString(text: string, path: readonly string[]): JsonStringSpan | undefined {
   let found: JsonStringSpan | undefined;
-  let i = 0;
+  // A byte-order mark is not JSON, but editors on Windows write one.
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const fail = (what: string): never => {
     const line = text.slice(0, i).split('\n').length;
     throw new JsonSyntaxError(`invalid JSON at line ${line}: ${what}`);

@@ -106,3 +106,18 @@ describe('version file formats', () => {
     ]);
   });
 });
+
+describe('files written on Windows', () => {
+  it.each([
+    ['chart-yaml', 'apiVersion: v2\r\nversion: 1.0.0\r\nappVersion: "1.0.0" # app\r\n', {}],
+    ['python', '__version__ = "1.0.0"\r\n', {}],
+    ['pyproject', '[project]\r\nname = "x"\r\nversion = "1.0.0"\r\n', {}],
+    ['cargo-lock', '[[package]]\r\nname = "d"\r\nversion = "1.0.0"\r\n', { package: 'd' }],
+    ['env-pin', 'IMG=repo/app:1.0.0\r\n', { key: 'IMG' }],
+    ['package-json', '\uFEFF{\r\n  "version": "1.0.0"\r\n}\r\n', {}],
+  ] as const)('%s with CRLF line endings (and a BOM) keeps them', (format, content, extra) => {
+    const r = roundTrip(format, content, extra);
+    expect(r.values.every((v) => v === '1.0.0') && r.values.length > 0).toBe(true);
+    expect(r.written).toBe(content.replaceAll('1.0.0', '9.9.9'));
+  });
+});

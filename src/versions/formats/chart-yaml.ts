@@ -9,7 +9,7 @@ import { tokenFromGroup } from '../token.js';
 export const chartYaml: VersionFormat = {
   locate(content) {
     const tokens: VersionToken[] = [];
-    const re = /^(version|appVersion):[ \t]*(["']?)([^"'\s#]+)\2[ \t]*(#.*)?$/dgm;
+    const re = /^(version|appVersion):[ \t]*(["']?)([^"'\s#]+)\2[ \t]*(#[^\r\n]*)?\r?$/dgm;
     for (const m of content.matchAll(re)) tokens.push(tokenFromGroup(m as RegExpExecArray, 3, m[1]!));
     return tokens;
   },
