@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { createSecureContext, rootCertificates } from 'node:tls';
-import { Agent, RetryAgent, request, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { RegistryError } from '../errors.js';
 import { resolveCredentials, type CredentialOptions, type Credentials } from './credentials.js';
 import { parseRef, type RepoRef } from './image-ref.js';
@@ -44,7 +44,7 @@ export interface ManifestFacts {
  * tokens and connections are reused.
  */
 export class RegistryClient {
-  private readonly dispatchers = new Map<string, Dispatcher>();
+  private readonly dispatchers = new Map<string, Promise<Dispatcher>>();
   private readonly tokens = new Map<string, string>();
   constructor(private readonly opts: RegistryClientOptions = {}) {}
 
@@ -75,7 +75,7 @@ export class RegistryClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.dispatchers.values()].map((d) => d.close()));
+    await Promise.all([...this.dispatchers.values()].map(async (d) => (await d).close()));
   }
 
   private async getJson(r: RepoRef, path: string, accept: string): Promise<Record<string, unknown> | undefined> {
@@ -125,7 +125,8 @@ export class RegistryClient {
 
   private async rawUrl(url: URL, method: 'HEAD' | 'GET', headers: Record<string, string>, registry = url.host): Promise<RawResponse> {
     try {
-      const res = await request(url, { method, headers, dispatcher: this.dispatcher(url.host) });
+      const { request } = await loadUndici();
+      const res = await request(url, { method, headers, dispatcher: await this.dispatcher(url.host) });
       // Blob GETs may redirect to storage (S3, GCS): follow once, without our Authorization header.
       if ((res.statusCode === 307 || res.statusCode === 302) && method === 'GET') {
         await res.body.dump();
@@ -139,38 +140,44 @@ export class RegistryClient {
     }
   }
 
-  private dispatcher(host: string): Dispatcher {
+  /** One dispatcher per registry host, shared by concurrent look-ups (the map holds the promise, so none is made twice). */
+  private dispatcher(host: string): Promise<Dispatcher> {
     let d = this.dispatchers.get(host);
     if (!d) {
-      const timeout = this.opts.timeoutMs ?? 15_000;
-      const ca = [this.opts.caFile, `${this.opts.certsDir ?? '/etc/docker/certs.d'}/${host}/ca.crt`]
-        .filter((f): f is string => !!f && existsSync(f))
-        .map((f) => readFileSync(f, 'utf8'));
-      const agent = new Agent({
-        // HTTP/2 where the registry offers it (Docker Hub, GHCR, ECR, distribution): every look-up
-        // shares one connection. Over HTTP/1.1 undici closes the connection after each HEAD.
-        allowH2: true,
-        connections: 32,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-        // One TLS context per registry, built once: passing `ca` per connection would parse the
-        // whole trust store on every connect (measured: 25 ms each, serialising the look-ups).
-        // Node replaces its trust store when a CA is given, so the public roots go in beside it.
-        connect: { timeout, ...(ca.length ? { secureContext: createSecureContext({ ca: [...rootCertificates, ...ca] }) } : {}) } as Agent.Options['connect'],
-      });
-      d = new RetryAgent(agent, {
-        maxRetries: this.opts.retries ?? 4,
-        minTimeout: this.opts.minBackoffMs ?? 250,
-        maxTimeout: 10_000,
-        timeoutFactor: 2,
-        retryAfter: true,
-        methods: ['GET', 'HEAD'],
-        statusCodes: [429, 500, 502, 503, 504],
-        errorCodes: ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN'],
-      });
+      d = this.createDispatcher(host);
       this.dispatchers.set(host, d);
     }
     return d;
+  }
+
+  private async createDispatcher(host: string): Promise<Dispatcher> {
+    const { Agent, RetryAgent } = await loadUndici();
+    const timeout = this.opts.timeoutMs ?? 15_000;
+    const ca = [this.opts.caFile, `${this.opts.certsDir ?? '/etc/docker/certs.d'}/${host}/ca.crt`]
+      .filter((f): f is string => !!f && existsSync(f))
+      .map((f) => readFileSync(f, 'utf8'));
+    const agent = new Agent({
+      // HTTP/2 where the registry offers it (Docker Hub, GHCR, ECR, distribution): every look-up
+      // shares one connection. Over HTTP/1.1 undici closes the connection after each HEAD.
+      allowH2: true,
+      connections: 32,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      // One TLS context per registry, built once: passing `ca` per connection would parse the
+      // whole trust store on every connect (measured: 25 ms each, serialising the look-ups).
+      // Node replaces its trust store when a CA is given, so the public roots go in beside it.
+      connect: { timeout, ...(ca.length ? { secureContext: createSecureContext({ ca: [...rootCertificates, ...ca] }) } : {}) } as Agent.Options['connect'],
+    });
+    return new RetryAgent(agent, {
+      maxRetries: this.opts.retries ?? 4,
+      minTimeout: this.opts.minBackoffMs ?? 250,
+      maxTimeout: 10_000,
+      timeoutFactor: 2,
+      retryAfter: true,
+      methods: ['GET', 'HEAD'],
+      statusCodes: [429, 500, 502, 503, 504],
+      errorCodes: ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN'],
+    });
   }
 
   private authError(r: RepoRef, creds: Credentials | undefined, status: number): RegistryError {
@@ -201,6 +208,9 @@ export class RegistryClient {
     return new RegistryError('E_REGISTRY_UNREACHABLE', `cannot reach ${registry}: ${hint}`);
   }
 }
+
+/** undici is loaded on first use: commands that never ask a registry (status, bump, local builds) start 70 ms sooner. */
+const loadUndici = () => import('undici');
 
 interface RawResponse {
   statusCode: number;

@@ -1,6 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { request } from 'undici';
 import { StepError } from '../../errors.js';
 import type { Step } from '../../plan/types.js';
 import type { HostContext } from './context.js';
@@ -31,6 +30,8 @@ export async function createGitHubRelease(ctx: HostContext, step: Of<'github-rel
     'x-github-api-version': '2022-11-28',
     'user-agent': 'lanes',
   };
+  // Loaded here, not at start-up: only the release lane talks to GitHub.
+  const { request } = await import('undici');
   const call = async (method: 'GET' | 'POST', url: string, body?: Buffer | string, extra: Record<string, string> = {}) => {
     const res = await request(url, { method, headers: { ...headers, ...extra }, body, headersTimeout: 60_000, bodyTimeout: 300_000 });
     const text = await res.body.text();
