@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +20,9 @@ export interface CredentialOptions {
 
 /**
  * Credentials for one registry host, first match wins: explicit flags, then
- * LANES_REGISTRY_USERNAME / LANES_REGISTRY_PASSWORD, then the `auths` entry of
- * Docker's config file (what `docker login` wrote). Undefined means anonymous.
+ * LANES_REGISTRY_USERNAME / LANES_REGISTRY_PASSWORD, then Docker's config file
+ * (what `docker login` wrote): an `auths` entry, else the credential helper it
+ * names (`credHelpers` for this host, or `credsStore`). Undefined means anonymous.
  */
 export function resolveCredentials(registry: string, opts: CredentialOptions = {}): Credentials | undefined {
   const env = opts.env ?? process.env;
@@ -33,12 +35,13 @@ export function resolveCredentials(registry: string, opts: CredentialOptions = {
   const dir = opts.dockerConfigDir ?? env.DOCKER_CONFIG ?? join(homedir(), '.docker');
   const file = join(dir, 'config.json');
   if (!existsSync(file)) return undefined;
-  let auths: Record<string, { auth?: string; username?: string; password?: string }> = {};
+  let config: DockerConfig;
   try {
-    auths = (JSON.parse(readFileSync(file, 'utf8')) as { auths?: typeof auths }).auths ?? {};
+    config = JSON.parse(readFileSync(file, 'utf8')) as DockerConfig;
   } catch {
     return undefined;
   }
+  const auths = config.auths ?? {};
   const keys = registry === 'registry-1.docker.io' ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', registry] : [registry, `https://${registry}`, `http://${registry}`];
   for (const key of keys) {
     const entry = auths[key];
@@ -50,5 +53,27 @@ export function resolveCredentials(registry: string, opts: CredentialOptions = {
       if (colon > 0) return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), source: file };
     }
   }
-  return undefined;
+  const helper = keys.map((k) => config.credHelpers?.[k]).find(Boolean) ?? config.credsStore;
+  return helper ? fromHelper(helper, registry === 'registry-1.docker.io' ? 'https://index.docker.io/v1/' : registry, env) : undefined;
+}
+
+interface DockerConfig {
+  auths?: Record<string, { auth?: string; username?: string; password?: string }>;
+  credHelpers?: Record<string, string>;
+  credsStore?: string;
+}
+
+/**
+ * Asks a Docker credential helper (`docker-credential-<name> get`, the server
+ * on stdin) as docker itself would. A helper that is missing or knows nothing
+ * of the server means anonymous, as it does for docker.
+ */
+function fromHelper(name: string, server: string, env: NodeJS.ProcessEnv): Credentials | undefined {
+  try {
+    const out = execFileSync(`docker-credential-${name}`, ['get'], { input: server, env, timeout: 10_000, stdio: ['pipe', 'pipe', 'ignore'] }).toString();
+    const { Username, Secret } = JSON.parse(out) as { Username?: string; Secret?: string };
+    return Username && Secret !== undefined ? { username: Username, password: Secret, source: `docker-credential-${name}` } : undefined;
+  } catch {
+    return undefined;
+  }
 }

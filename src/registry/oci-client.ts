@@ -46,6 +46,7 @@ export interface ManifestFacts {
 export class RegistryClient {
   private readonly dispatchers = new Map<string, Promise<Dispatcher>>();
   private readonly tokens = new Map<string, string>();
+  private readonly credentials = new Map<string, Credentials | undefined>();
   constructor(private readonly opts: RegistryClientOptions = {}) {}
 
   /** HEAD the manifest of `ref` (image or oci:// chart reference). */
@@ -88,7 +89,7 @@ export class RegistryClient {
   private async send(r: RepoRef, method: 'HEAD' | 'GET', path: string, headers: Record<string, string>) {
     const scope = `repository:${r.repository}:pull`;
     const key = `${r.registry} ${scope}`;
-    const creds = resolveCredentials(r.registry.replace(/^registry-1\./, ''), this.opts.credentials) ?? resolveCredentials(r.registry, this.opts.credentials);
+    const creds = this.credentialsFor(r.registry);
     // Basic credentials hold for the whole registry; a Bearer token only for its scope.
     const authorization = this.tokens.get(key) ?? this.tokens.get(`${r.registry} basic`);
     let res = await this.raw(r.registry, method, path, { ...headers, ...(authorization ? { authorization } : {}) });
@@ -138,6 +139,12 @@ export class RegistryClient {
     } catch (e) {
       throw this.networkError(registry, e as Error & { code?: string; statusCode?: number });
     }
+  }
+
+  /** Resolved once per registry host: the Docker config file or a credential helper is not asked per request. */
+  private credentialsFor(registry: string): Credentials | undefined {
+    if (!this.credentials.has(registry)) this.credentials.set(registry, resolveCredentials(registry, this.opts.credentials));
+    return this.credentials.get(registry);
   }
 
   /** One dispatcher per registry host, shared by concurrent look-ups (the map holds the promise, so none is made twice). */

@@ -1,0 +1,43 @@
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveCredentials } from '../../src/registry/credentials.js';
+import { makeDir } from '../helpers/repo.js';
+
+/** A Docker config dir holding `config`, and a bin dir with a credential helper that echoes the server it was asked about. */
+function dockerHome(config: object) {
+  const dir = makeDir({ 'docker/config.json': JSON.stringify(config), 'bin/.keep': '' });
+  const helper = join(dir, 'bin/docker-credential-fake');
+  writeFileSync(helper, '#!/bin/sh\n[ "$1" = get ] || exit 1\nread server\nprintf \'{"ServerURL":"%s","Username":"helper-user","Secret":"from-%s"}\' "$server" "$server"\n');
+  chmodSync(helper, 0o755);
+  return { dockerConfigDir: join(dir, 'docker'), env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}` } };
+}
+
+describe('registry credentials', () => {
+  it('take an auths entry of the Docker config file', () => {
+    const home = dockerHome({ auths: { 'reg.example:5000': { auth: Buffer.from('me:pa:ss').toString('base64') } } });
+    expect(resolveCredentials('reg.example:5000', home)).toMatchObject({ username: 'me', password: 'pa:ss', source: join(home.dockerConfigDir, 'config.json') });
+  });
+
+  it('ask the credential store when the auths entry is empty (Docker Desktop writes them so)', () => {
+    const home = dockerHome({ auths: { 'https://index.docker.io/v1/': {} }, credsStore: 'fake' });
+    expect(resolveCredentials('registry-1.docker.io', home)).toEqual({ username: 'helper-user', password: 'from-https://index.docker.io/v1/', source: 'docker-credential-fake' });
+  });
+
+  it('prefer the helper named for the host in credHelpers', () => {
+    const home = dockerHome({ credHelpers: { 'ghcr.io': 'fake' }, credsStore: 'missing-helper' });
+    expect(resolveCredentials('ghcr.io', home)).toMatchObject({ username: 'helper-user', password: 'from-ghcr.io' });
+  });
+
+  it('are anonymous when the helper is not installed', () => {
+    const home = dockerHome({ credsStore: 'not-installed' });
+    expect(resolveCredentials('ghcr.io', home)).toBeUndefined();
+  });
+
+  it('come from flags, then LANES_REGISTRY_*, before the Docker config file', () => {
+    const home = dockerHome({ auths: { 'r.example': { auth: Buffer.from('file:x').toString('base64') } } });
+    const env = { ...home.env, LANES_REGISTRY_USERNAME: 'env', LANES_REGISTRY_PASSWORD: 'y' };
+    expect(resolveCredentials('r.example', { ...home, env })?.username).toBe('env');
+    expect(resolveCredentials('r.example', { ...home, env, explicit: { username: 'flag', password: 'z', source: '--registry-username' } })?.username).toBe('flag');
+  });
+});
