@@ -71,11 +71,24 @@ function normalise(raw: RawConfig, root: string, file: string, add: AddIssue): L
   };
 }
 
+/** Where a component's checks report and look: its YAML path, the root, the issue sink. */
+interface ComponentContext {
+  at: string;
+  root: string;
+  add: AddIssue;
+  /** Reports `what not found: path` at `yamlPath` when `path` does not exist under the root. */
+  need: (yamlPath: string, path: string, what?: string) => void;
+}
+
 function normaliseComponent(c: RawComponent, index: number, root: string, add: AddIssue): Component {
   const at = `components[${index}]`;
-  const exists = (p: string) => existsSync(join(root, p));
-  const need = (path: string, p: string, what = 'file') => {
-    if (!exists(p)) add(path, `${what} not found: ${p}`);
+  const ctx: ComponentContext = {
+    at,
+    root,
+    add,
+    need: (yamlPath, path, what = 'file') => {
+      if (!existsSync(join(root, path))) add(yamlPath, `${what} not found: ${path}`);
+    },
   };
 
   if (c.external && (c.image || c.chart || c.version)) {
@@ -84,10 +97,34 @@ function normaliseComponent(c: RawComponent, index: number, root: string, add: A
   if (!c.external && !c.image && !c.chart && !c.version) {
     add(at, `component "${c.name}" has nothing to do: give it a version, an image, a chart or an external image`);
   }
-  if (c.path) need(`${at}.path`, c.path, 'directory');
+  if (c.path) ctx.need(`${at}.path`, c.path, 'directory');
 
-  const versionFiles: VersionFileSpec[] = [];
+  const versionFiles = normaliseVersionFiles(c, ctx);
+  const versioned = (c.version?.files?.length ?? 0) > 0 || c.version?.file !== undefined;
+  const image = c.image ? normaliseImage(c, c.image, versioned, ctx) : undefined;
+  const chart = c.chart ? normaliseChart(c, c.chart, versioned, versionFiles, ctx) : undefined;
+
+  if (c.compose) {
+    ctx.need(`${at}.compose.file`, c.compose.file);
+    if (c.compose.role === 'optional' && !c.compose.flag) add(`${at}.compose.flag`, 'an optional compose file needs flag: the option that includes it (e.g. include-dsxa)');
+  }
+
+  const sources = [...new Set([c.path, ...(c.sources ?? [])].filter((p): p is string => !!p))];
+  for (const [n, s] of (c.sources ?? []).entries()) ctx.need(`${at}.sources[${n}]`, s, 'path');
+  if (sources.length === 0) {
+    // Without a path, the files lanes knows about are what the release is made of.
+    sources.push(...versionFiles.map((v) => v.file));
+    if (image) sources.push(image.context === '.' ? image.dockerfile : image.context);
+    if (chart) sources.push(chart.path);
+  }
+
+  return { name: c.name, index, path: c.path, sources: [...new Set(sources)], versionFiles, image, chart, compose: c.compose, external: c.external };
+}
+
+/** `version.file` / `version.files`, each with its format (named or inferred) and the options it needs. */
+function normaliseVersionFiles(c: RawComponent, { at, root, add, need }: ComponentContext): VersionFileSpec[] {
   const entries = c.version?.files ?? (c.version?.file ? [c.version.file] : []);
+  const out: VersionFileSpec[] = [];
   entries.forEach((entry, n) => {
     const yamlPath = c.version?.files ? `${at}.version.files[${n}]` : `${at}.version.file`;
     const spec = typeof entry === 'string' ? { file: entry } : entry;
@@ -97,75 +134,60 @@ function normaliseComponent(c: RawComponent, index: number, root: string, add: A
       return;
     }
     const full: VersionFileSpec = { ...spec, format, yamlPath };
-    if (format === 'regex') {
-      if (!spec.pattern) add(yamlPath, 'format regex needs pattern: a regular expression with a named group (?<version>…)');
-      else {
-        try {
-          new RegExp(spec.pattern, 'd');
-          if (!spec.pattern.includes('(?<version>')) add(`${yamlPath}.pattern`, 'the pattern needs a named group (?<version>…) around the version');
-        } catch (e) {
-          add(`${yamlPath}.pattern`, `not a valid regular expression: ${(e as Error).message}`);
-        }
-      }
-    }
+    if (format === 'regex') checkVersionPattern(spec.pattern, yamlPath, add);
     if (format === 'env-pin' && !spec.key) add(yamlPath, 'format env-pin needs key: the variable holding the image reference (e.g. DSXCONNECT_IMAGE)');
-    if (!exists(spec.file)) {
-      add(yamlPath.endsWith(']') ? yamlPath : yamlPath, `file not found: ${spec.file}`);
+    if (!existsSync(join(root, spec.file))) {
+      need(yamlPath, spec.file);
       return;
     }
     if (format === 'cargo-lock' && !full.package) {
       full.package = cargoPackageName(join(root, dirname(spec.file), 'Cargo.toml'));
       if (!full.package) add(yamlPath, `cannot find the crate name for ${spec.file}: add package: <crate name> (no Cargo.toml with [package] name beside it)`);
     }
-    versionFiles.push(full);
+    out.push(full);
   });
+  return out;
+}
 
-  let image: ImageSpec | undefined;
-  if (c.image) {
-    const context = c.image.context ?? c.path ?? '.';
-    const dockerfile = c.image.dockerfile ?? posix.join(context, 'Dockerfile');
-    need(`${at}.image.${c.image.dockerfile ? 'dockerfile' : 'name'}`, dockerfile, 'Dockerfile');
-    if (c.image.context) need(`${at}.image.context`, context, 'build context');
-    if (entries.length === 0) add(`${at}.version`, `component "${c.name}" builds an image but has no version; add version: { file: … }`);
-    image = { name: c.image.name, dockerfile, context, target: c.image.target, buildArgs: c.image.buildArgs ?? {}, platforms: c.image.platforms ?? [] };
+function checkVersionPattern(pattern: string | undefined, yamlPath: string, add: AddIssue): void {
+  if (!pattern) {
+    add(yamlPath, 'format regex needs pattern: a regular expression with a named group (?<version>…)');
+    return;
   }
-
-  let chart: ChartSpec | undefined;
-  if (c.chart) {
-    const chartFile = posix.join(c.chart.path, 'Chart.yaml');
-    const name = chartName(join(root, chartFile));
-    if (name === undefined) add(`${at}.chart.path`, `no Chart.yaml with a name: in ${c.chart.path}; point chart.path at the chart directory`);
-    else {
-      if (entries.length === 0) add(`${at}.version`, `component "${c.name}" has a chart but no version; add version: { file: … }`);
-      // The chart's own Chart.yaml carries the version too; bump keeps it in step.
-      if (!versionFiles.some((v) => posix.normalize(v.file) === chartFile)) {
-        versionFiles.push({ file: chartFile, format: 'chart-yaml', yamlPath: `${at}.chart.path` });
-      }
-    }
-    chart = {
-      path: c.chart.path,
-      name: name ?? c.name,
-      values: c.chart.values ?? { repository: 'image.repository', tag: 'image.tag', pullPolicy: 'image.pullPolicy' },
-      release: c.chart.release ?? c.name,
-      namespace: c.chart.namespace,
-    };
+  try {
+    new RegExp(pattern, 'd');
+  } catch (e) {
+    add(`${yamlPath}.pattern`, `not a valid regular expression: ${(e as Error).message}`);
+    return;
   }
+  if (!pattern.includes('(?<version>')) add(`${yamlPath}.pattern`, 'the pattern needs a named group (?<version>…) around the version');
+}
 
-  if (c.compose) {
-    need(`${at}.compose.file`, c.compose.file);
-    if (c.compose.role === 'optional' && !c.compose.flag) add(`${at}.compose.flag`, 'an optional compose file needs flag: the option that includes it (e.g. include-dsxa)');
+function normaliseImage(c: RawComponent, raw: NonNullable<RawComponent['image']>, versioned: boolean, { at, add, need }: ComponentContext): ImageSpec {
+  const context = raw.context ?? c.path ?? '.';
+  const dockerfile = raw.dockerfile ?? posix.join(context, 'Dockerfile');
+  need(`${at}.image.${raw.dockerfile ? 'dockerfile' : 'name'}`, dockerfile, 'Dockerfile');
+  if (raw.context) need(`${at}.image.context`, context, 'build context');
+  if (!versioned) add(`${at}.version`, `component "${c.name}" builds an image but has no version; add version: { file: … }`);
+  return { name: raw.name, dockerfile, context, target: raw.target, buildArgs: raw.buildArgs ?? {}, platforms: raw.platforms ?? [] };
+}
+
+function normaliseChart(c: RawComponent, raw: NonNullable<RawComponent['chart']>, versioned: boolean, versionFiles: VersionFileSpec[], { at, root, add }: ComponentContext): ChartSpec {
+  const chartFile = posix.join(raw.path, 'Chart.yaml');
+  const name = chartName(join(root, chartFile));
+  if (name === undefined) add(`${at}.chart.path`, `no Chart.yaml with a name: in ${raw.path}; point chart.path at the chart directory`);
+  else {
+    if (!versioned) add(`${at}.version`, `component "${c.name}" has a chart but no version; add version: { file: … }`);
+    // The chart's own Chart.yaml carries the version too; bump keeps it in step.
+    if (!versionFiles.some((v) => posix.normalize(v.file) === chartFile)) versionFiles.push({ file: chartFile, format: 'chart-yaml', yamlPath: `${at}.chart.path` });
   }
-
-  const sources = [...new Set([c.path, ...(c.sources ?? [])].filter((p): p is string => !!p))];
-  for (const [n, s] of (c.sources ?? []).entries()) need(`${at}.sources[${n}]`, s, 'path');
-  if (sources.length === 0) {
-    // Without a path, the files lanes knows about are what the release is made of.
-    sources.push(...versionFiles.map((v) => v.file));
-    if (image) sources.push(image.context === '.' ? image.dockerfile : image.context);
-    if (chart) sources.push(chart.path);
-  }
-
-  return { name: c.name, index, path: c.path, sources: [...new Set(sources)], versionFiles, image, chart, compose: c.compose, external: c.external };
+  return {
+    path: raw.path,
+    name: name ?? c.name,
+    values: raw.values ?? { repository: 'image.repository', tag: 'image.tag', pullPolicy: 'image.pullPolicy' },
+    release: raw.release ?? c.name,
+    namespace: raw.namespace,
+  };
 }
 
 function chartName(chartFile: string): string | undefined {
