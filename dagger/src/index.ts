@@ -14,7 +14,7 @@ import { hasErrors, applyStrict } from 'lanes/src/guardrails/finding.js';
 import { GuardrailError, UsageError } from 'lanes/src/errors.js';
 import type { Lane, Plan } from 'lanes/src/plan/types.js';
 import type { BumpRequest } from 'lanes/src/versions/next-version.js';
-import { renderBump, renderFindings, renderPlan, renderStatus } from 'lanes/src/cli/render.js';
+import { renderBump, renderCheckSummary, renderFindings, renderPlan, renderStatus } from 'lanes/src/cli/render.js';
 import { materialize, registryOptions, runLaneInDagger } from './run-lane.js';
 
 const LANE_NAMES: Record<string, Lane> = { local: 'local', dev: 'dev', release: 'release', 'deploy-local': 'deploy-local', 'compose-up-local': 'compose-up-local', 'compose-down-local': 'compose-down-local' };
@@ -130,8 +130,9 @@ export class Lanes {
   ): Promise<string> {
     const plan = await planIn(source, path, lane, { tag, only, skip, allowLocal, ci, registryUsername, registryPassword });
     const findings = applyStrict(plan.findings, strict);
-    if (hasErrors(findings)) throw new GuardrailError(renderFindings(findings), findings);
-    return json ? JSON.stringify({ ok: true, lane: plan.lane, findings }, null, 2) : renderFindings(findings);
+    const report = `${renderFindings(findings)}\n\n${renderCheckSummary(plan.lane, findings)}`;
+    if (hasErrors(findings)) throw new GuardrailError(report, findings);
+    return json ? JSON.stringify({ ok: true, lane: plan.lane, findings }, null, 2) : report;
   }
 
   /**

@@ -18,7 +18,7 @@ import type { BumpRequest } from '../versions/next-version.js';
 import { DEFAULT_OUT_DIR } from '../plan/options.js';
 import { readSecretRef } from './secret-ref.js';
 import { packageVersion } from './package-version.js';
-import { describeStep, renderBump, renderFindings, renderPlan, renderStatus, renderStepLine, renderSummary } from './render.js';
+import { describeStep, renderBump, renderCheckSummary, renderFindings, renderPlan, renderStatus, renderStepLine, renderSummary } from './render.js';
 
 interface Io {
   out: (text: string) => void;
@@ -268,7 +268,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     const redactor = new Redactor();
     const { plan } = await computePlan(flags.source, laneArg(laneName), computeOptions(flags, io, redactor));
     const failed = hasErrors(plan.findings);
-    io.out(redactor.redact(flags.json ? JSON.stringify({ ok: !failed, lane: plan.lane, findings: plan.findings }, null, 2) : renderFindings(plan.findings)));
+    io.out(redactor.redact(flags.json ? JSON.stringify({ ok: !failed, lane: plan.lane, findings: plan.findings }, null, 2) : `${renderFindings(plan.findings)}\n\n${renderCheckSummary(plan.lane, plan.findings)}`));
     setExit(failed ? EXIT.failed : EXIT.ok);
   });
 

@@ -22,6 +22,14 @@ function describePublished(p: StatusRow['published']): string {
   return parts.join(', ') || (p && Object.keys(p).length ? 'nowhere' : '-');
 }
 
+/** The last line of `check`: how many of each, and whether the lane may run. */
+export function renderCheckSummary(lane: string, findings: readonly Finding[]): string {
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.length - errors;
+  const counts = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  return errors ? `check ${lane}: ${counts}: the lane would stop before doing anything` : `check ${lane}: ${counts}: the lane may run`;
+}
+
 export function renderStatus(s: Status): string {
   const withPublished = s.rows.some((r) => r.published);
   const rows = s.rows.map((r) => [
