@@ -24,6 +24,7 @@ export const FINDING_CODES = {
   E_NO_REGISTRY: 'lanes.yaml has no registry for this lane',
   E_REGISTRY: 'the registry could not be asked',
   E_NO_REMOTE: 'there is no git remote to push the release tag to',
+  E_SECRET_BUILD_ARG: 'a build arg is named like a credential (build args are visible in image history)',
   W_CHANGED_NOT_BUMPED: 'sources changed since the last release but the version did not',
   W_UNLISTED_COMPONENT: 'a directory looks like a component but is not in lanes.yaml',
   W_SHALLOW_CLONE: 'the clone is shallow: release history cannot be fully known',

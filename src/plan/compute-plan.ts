@@ -7,6 +7,7 @@ import { renderTag } from '../git/tag-template.js';
 import type { RegistryClientOptions } from '../registry/oci-client.js';
 import { lookUpWithNewClient } from '../registry/published.js';
 import { applyStrict } from '../guardrails/finding.js';
+import { secretBuildArgs } from '../guardrails/secret-build-args.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { readWorkspace } from '../workspace/read-workspace.js';
 import { planComposeDown, planComposeUp, type ComposeOptions } from './compose.js';
@@ -37,7 +38,7 @@ export function isCI(env: NodeJS.ProcessEnv): boolean {
 export async function computePlan(root: string, lane: Lane, opts: ComputeOptions = {}): Promise<{ plan: Plan; ws: Workspace }> {
   const ws = await readWorkspace(root);
   const plan = await planWorkspace(ws, lane, opts);
-  plan.findings = applyStrict(plan.findings, !!opts.strict);
+  plan.findings = applyStrict([...plan.findings, ...secretBuildArgs(plan)], !!opts.strict);
   return { plan, ws };
 }
 

@@ -149,3 +149,14 @@ describe('deploy-all-local, with real Helm and no cluster', () => {
     expect(r.stdout).toContain('--dry-run renders the manifests without a cluster');
   });
 });
+
+describe('secrets in build args', () => {
+  it('refuses a build arg named like a credential, from lanes.yaml or the flag, before building', async () => {
+    const dir = exampleRepo((yaml) => yaml.replace('image: { name: aws-s3-connector }', 'image: { name: aws-s3-connector, buildArgs: { PIP_INDEX_TOKEN: abc } }'));
+    const r = await lanes(['build-all-local', '--source', dir, '--build-arg', 'GITHUB_TOKEN=x'], registryEnv());
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('E_SECRET_BUILD_ARG: aws-s3-connector: build arg PIP_INDEX_TOKEN looks like a secret');
+    expect(r.stdout).toContain('E_SECRET_BUILD_ARG: dsx-connect: build arg GITHUB_TOKEN looks like a secret');
+    expect(r.stderr).toContain('stopped before doing anything');
+  });
+});
