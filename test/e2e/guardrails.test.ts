@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { lanes } from '../helpers/cli.js';
 import { addBareRemote, commitAll, exampleRepo, git, PROJECT_ROOT } from '../helpers/repo.js';
-import { pushChartAs, pushImageAs, registryEnv, testbed, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
+import { outsideCI, pushChartAs, pushImageAs, registryEnv, testbed, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
 
 /** The example monorepo, pointed at the test registry, with a bare `origin`. */
 function setup(prefix: string) {
@@ -106,7 +106,7 @@ describe('check release against a real registry and git remote', () => {
 
   it('fails outside CI unless --allow-local (E_NOT_CI)', async () => {
     const { dir } = setup('ci');
-    const env = registryEnv({ CI: '' });
+    const env = outsideCI(registryEnv());
     expect(codes(await check(dir, ['release', '--tag', 'v0.3.88'], env))).toEqual(['E_NOT_CI']);
     expect(codes(await check(dir, ['release', '--tag', 'v0.3.88', '--allow-local'], env))).toEqual([]);
   });

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { lanes } from '../helpers/cli.js';
 import { addBareRemote, exampleRepo, git } from '../helpers/repo.js';
 import { startFakeGitHub } from '../helpers/fake-github.js';
-import { registryEnv, testbed, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
+import { outsideCI, registryEnv, testbed, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
 import { RegistryClient } from '../../src/registry/oci-client.js';
 
 const TOKEN = 'ghp_PlantedTokenThatMustNeverLeak0123456789';
@@ -194,7 +194,7 @@ describe('release', () => {
 
   it('refuses to run outside CI without --allow-local, before building anything', async () => {
     const { dir } = setup('notci');
-    const r = await lanes(['release', '--tag', 'v0.3.88', '--source', dir, ...base()], registryEnv({ CI: '' }));
+    const r = await lanes(['release', '--tag', 'v0.3.88', '--source', dir, ...base()], outsideCI(registryEnv()));
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('E_NOT_CI');
     expect(readdirSync(dir)).not.toContain('.lanes');
