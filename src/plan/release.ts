@@ -162,7 +162,7 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
     repository: config.release.github ?? '',
     tag: opts.tag,
     name: `${config.project} ${tagVersion ?? opts.tag}`,
-    notes: facts.notes,
+    notes: releaseNotes(ws, plan.components, plan.skipped, facts.notes),
     prerelease: tagVersion ? semver.prerelease(tagVersion) !== null : false,
     assets,
     ...(config.release.github ? {} : { skip: `release.github is not set in ${config.file}` }),
@@ -170,4 +170,20 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
 
   plan.findings = [...workspaceFindings(ws, selected), ...findings, ...registryErrors(facts.published)];
   return plan;
+}
+
+/**
+ * The GitHub release's text: what this release publishes (each component with
+ * the version it replaces), what it leaves as it was, then the commit log.
+ */
+function releaseNotes(ws: Workspace, released: Plan['components'], skipped: Plan['skipped'], log: string): string {
+  const lines = ['## Components', ''];
+  for (const c of released) {
+    const last = ws.lastRelease.get(c.name);
+    const artifacts = [...c.images, ...(c.chart?.ref ? [c.chart.ref] : [])].map((r) => `\`${r}\``).join(', ');
+    lines.push(`- **${c.name} ${c.version}** (${last ? `was ${last.version}` : 'first release'}): ${artifacts}`);
+  }
+  const unchanged = skipped.filter((s) => / already released as /.test(s.reason));
+  if (unchanged.length) lines.push('', `Unchanged: ${unchanged.map((s) => `${s.component} ${s.reason.split(' ')[0]}`).join(', ')}.`);
+  return `${lines.join('\n')}\n\n${log}`;
 }

@@ -116,7 +116,8 @@ describe('release', () => {
     }
     const created = JSON.parse(gh.requests[1]!.body.toString());
     expect(created).toMatchObject({ tag_name: 'v0.3.88', name: 'dsx-connect 0.3.88', draft: false, prerelease: false });
-    expect(created.body).toMatch(/^Changes:\n\n- initial \([0-9a-f]{7}\)/);
+    expect(created.body).toContain(`- **dsx-connect 0.3.88** (first release): \`${registry}/${ns}/dsx-connect:0.3.88\`, \`oci://${registry}/${ns}-charts/dsx-connect-chart:0.3.88\``);
+    expect(created.body).toMatch(/\n\nChanges:\n\n- initial \([0-9a-f]{7}\)/);
     const release = gh.releases.get('v0.3.88')!;
     expect(release.assets.find((a) => a.name.endsWith('.tgz'))!.content_type).toBe('application/gzip');
     // SHA256SUMS matches the other assets, byte for byte.

@@ -74,7 +74,7 @@ describe('planRelease (pure)', () => {
 
   it('marks a prerelease tag as a GitHub prerelease and carries the notes', () => {
     const plan = planRelease(workspace({ core: '2.0.0-rc.1' }), { tag: 'v2.0.0-rc.1' }, facts());
-    expect(plan.steps.find((s) => s.kind === 'github-release')).toMatchObject({ prerelease: true, name: 'demo 2.0.0-rc.1', notes: 'Changes:\n\n- x (abc1234)\n' });
+    expect(plan.steps.find((s) => s.kind === 'github-release')).toMatchObject({ prerelease: true, name: 'demo 2.0.0-rc.1', notes: expect.stringMatching(/\n\nChanges:\n\n- x \(abc1234\)\n$/) });
   });
 
   it('pushes nothing before every build and package: pushes need the tag push, which needs the checksums of everything', () => {
@@ -111,5 +111,25 @@ describe('isCI', () => {
     const { isCI } = await import('../../src/plan/compute-plan.js');
     expect([{ CI: 'true' }, { GITHUB_ACTIONS: 'true' }, { GITLAB_CI: 'true' }, { JENKINS_URL: 'http://j' }].map(isCI)).toEqual([true, true, true, true]);
     expect([{}, { CI: 'false' }, { CI: '0' }, { CI: '' }].map(isCI)).toEqual([false, false, false, false]);
+  });
+});
+
+describe('release notes', () => {
+  it('list each released component with the version it replaces, the unchanged ones, then the log', () => {
+    const ws = workspace({ core: '1.5.0', conn: '0.2.0', ui: '3.0.0' }, [{ name: 'conn-v0.2.0', commit: OTHER }], { core: { version: '1.4.0', tag: 'v1.4.0', commit: OTHER } });
+    const plan = planRelease(ws, { tag: 'v1.5.0' }, facts());
+    const notes = (plan.steps.find((s) => s.kind === 'github-release') as { notes: string }).notes;
+    expect(notes).toBe(
+      [
+        '## Components',
+        '',
+        '- **core 1.5.0** (was 1.4.0): `r.example/demo/core:1.5.0`, `oci://r.example/demo-charts/core-chart:1.5.0`',
+        '- **ui 3.0.0** (first release): `r.example/demo/ui:3.0.0`, `oci://r.example/demo-charts/ui-chart:3.0.0`',
+        '',
+        'Unchanged: conn 0.2.0.',
+        '',
+        'Changes:\n\n- x (abc1234)\n',
+      ].join('\n'),
+    );
   });
 });
