@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, LanesError, UsageError, ConfigError, GuardrailError } from '../errors.js';
-import { bumpComponent } from '../commands/bump.js';
+import { bumpComponents } from '../commands/bump.js';
 import { computePlan, type ComputeOptions } from '../plan/compute-plan.js';
 import type { Lane, Plan } from '../plan/types.js';
 import { hasErrors } from '../guardrails/finding.js';
@@ -205,10 +205,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('bump')
-    .description('Write a new version into every version file of a component (all or none). The only command that changes versions.')
-    .argument('<component>', 'the component to bump, as named in lanes.yaml')
+    .description('Write a new version into every version file of the named components (all or none). The only command that changes versions.')
+    .argument('[components...]', 'the components to bump, as named in lanes.yaml')
     .addOption(sourceOption())
-    .option('--version <X.Y.Z>', 'set this exact version')
+    .option('--changed', 'bump every component whose sources changed since its last release (W_CHANGED_NOT_BUMPED)')
+    .option('--version <X.Y.Z>', 'set this exact version (one component)')
     .option('--patch', 'increase the patch number (1.4.0 -> 1.4.1)')
     .option('--minor', 'increase the minor number (1.4.0 -> 1.5.0)')
     .option('--major', 'increase the major number (1.4.0 -> 2.0.0)')
@@ -216,14 +217,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--allow-downgrade', 'allow a version that is not greater than the current or last released one')
     .option('--dry-run', 'show the diff, write nothing')
     .addOption(jsonOption())
-    .addHelpText('after', '\nExamples:\n  lanes bump dsx-connect --minor\n  lanes bump aws-s3-connector --version 0.6.0 --dry-run')
-    .action(async (component: string, flags: CommonFlags & { version?: string; patch?: boolean; minor?: boolean; major?: boolean; pre?: string; allowDowngrade?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  lanes bump dsx-connect --minor\n  lanes bump aws-s3-connector --version 0.6.0 --dry-run\n  lanes bump --changed --patch')
+    .action(async (components: string[], flags: CommonFlags & { changed?: boolean; version?: string; patch?: boolean; minor?: boolean; major?: boolean; pre?: string; allowDowngrade?: boolean }) => {
+      if (!!flags.changed === components.length > 0) throw new UsageError('bump needs the components to bump, or --changed (not both)');
       const modes = [flags.version !== undefined && 'version', flags.patch && 'patch', flags.minor && 'minor', flags.major && 'major', flags.pre !== undefined && 'pre'].filter(Boolean);
       if (modes.length !== 1) throw new UsageError(`bump needs exactly one of --version X.Y.Z, --patch, --minor, --major, --pre <id>${modes.length ? ` (got --${modes.join(', --')})` : ''}`);
       const request: BumpRequest =
         flags.version !== undefined ? { kind: 'exact', version: flags.version } : flags.pre !== undefined ? { kind: 'pre', id: flags.pre } : { kind: modes[0] as 'patch' | 'minor' | 'major' };
-      const plan = await bumpComponent(flags.source, component, request, { allowDowngrade: flags.allowDowngrade, dryRun: flags.dryRun });
-      io.out(flags.json ? JSON.stringify({ ...plan, dryRun: !!flags.dryRun, edits: plan.edits.map((e) => ({ path: e.path })) }, null, 2) : renderBump(plan, !!flags.dryRun));
+      const plans = await bumpComponents(flags.source, flags.changed ? { changed: true } : { names: components }, request, { allowDowngrade: flags.allowDowngrade, dryRun: flags.dryRun });
+      if (flags.json) {
+        io.out(JSON.stringify({ dryRun: !!flags.dryRun, bumps: plans.map((p) => ({ ...p, edits: p.edits.map((e) => ({ path: e.path })) })) }, null, 2));
+      } else io.out(plans.length ? plans.map((p) => renderBump(p, !!flags.dryRun)).join('\n') : 'every component changed since its last release already has a new version: nothing to bump');
     });
 
   const laneArg = (v: string): Lane => {

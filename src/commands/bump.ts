@@ -6,28 +6,49 @@ import { applyEdits } from '../versions/apply-edits.js';
 import { planBump, type BumpPlan } from '../versions/bump.js';
 import type { BumpRequest } from '../versions/next-version.js';
 import { locateComponentFiles } from '../versions/read-versions.js';
+import { changedNotBumped } from '../guardrails/workspace-findings.js';
+import { readWorkspace } from '../workspace/read-workspace.js';
 
 export interface BumpOptions {
   allowDowngrade?: boolean;
   dryRun?: boolean;
 }
 
+/** Which components to bump: by name, or every one whose sources changed since its last release. */
+export type BumpTargets = { names: string[] } | { changed: true };
+
 /**
- * The one command that writes versions: every version file of the component
- * moves to the new version together, or none does.
+ * The one command that writes versions. Every version file of every named
+ * component moves to its new version together, or nothing is written: the
+ * bumps are all planned (and checked) before the first file changes.
  */
-export async function bumpComponent(root: string, componentName: string, request: BumpRequest, opts: BumpOptions = {}): Promise<BumpPlan> {
+export async function bumpComponents(root: string, targets: BumpTargets, request: BumpRequest, opts: BumpOptions = {}): Promise<BumpPlan[]> {
   const config = loadConfig(root);
-  const component = config.components.find((c) => c.name === componentName);
-  if (!component) throw new UsageError(`no component named "${componentName}" in ${config.file}; known: ${config.components.map((c) => c.name).join(', ')}`);
-  if (component.versionFiles.length === 0) throw new UsageError(`${componentName} has no version files to bump (it is ${component.external ? 'an external image' : 'unversioned'})`);
-  const { files, issues } = locateComponentFiles(config.root, component, config.file);
-  // A file whose version is merely malformed can still be fixed by an explicit --version.
-  const blocking = issues.filter((i) => !(request.kind === 'exact' && /not a semantic version/.test(i.message)));
-  if (blocking.length > 0 || files.length === 0) throw new ConfigError(issues, `cannot bump ${componentName}`);
   const repo = await readRepoFacts(config.root);
-  const last = lastReleases(config, repo.tags).get(componentName);
-  const plan = planBump(component, files, request, { allowDowngrade: opts.allowDowngrade, lastReleased: last?.version });
-  if (!opts.dryRun) applyEdits(config.root, plan.edits);
-  return plan;
+  const released = lastReleases(config, repo.tags);
+  let names: string[];
+  if ('changed' in targets) {
+    const findings = changedNotBumped(await readWorkspace(config.root), config.components);
+    names = findings.map((f) => f.component!);
+    if (names.length === 0) return [];
+  } else names = targets.names;
+  if (request.kind === 'exact' && names.length > 1) throw new UsageError('--version sets one version: bump one component with it, or use --patch/--minor/--major/--pre for several');
+  const plans = names.map((name) => {
+    const component = config.components.find((c) => c.name === name);
+    if (!component) throw new UsageError(`no component named "${name}" in ${config.file}; known: ${config.components.map((c) => c.name).join(', ')}`);
+    if (component.versionFiles.length === 0) throw new UsageError(`${name} has no version files to bump (it is ${component.external ? 'an external image' : 'unversioned'})`);
+    const { files, issues } = locateComponentFiles(config.root, component, config.file);
+    // A file whose version is merely malformed can still be fixed by an explicit --version.
+    const blocking = issues.filter((i) => !(request.kind === 'exact' && /not a semantic version/.test(i.message)));
+    if (blocking.length > 0 || files.length === 0) throw new ConfigError(issues, `cannot bump ${name}`);
+    return planBump(component, files, request, { allowDowngrade: opts.allowDowngrade, lastReleased: released.get(name)?.version });
+  });
+  if (!opts.dryRun) applyEdits(config.root, plans.flatMap((p) => p.edits));
+  return plans;
+}
+
+/** bumpComponents for one component. */
+export async function bumpComponent(root: string, componentName: string, request: BumpRequest, opts: BumpOptions = {}): Promise<BumpPlan> {
+  const [plan] = await bumpComponents(root, { names: [componentName] }, request, opts);
+  return plan!;
 }

@@ -91,6 +91,30 @@ describe('lanes bump', () => {
     expect((await lanes(['status', '--source', dir])).stdout).not.toContain('DISAGREE');
   });
 
+  it('bumps several components together, or none when one of them cannot be bumped', async () => {
+    const dir = exampleRepo();
+    git(dir, 'tag', 'filesystem-connector-v0.3.0');
+    const refused = await lanes(['bump', 'aws-s3-connector', 'filesystem-connector', '--patch', '--source', dir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('filesystem-connector 0.2.8 is not greater than the last released 0.3.0');
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+    const ok = await lanes(['bump', 'aws-s3-connector', 'dsx-connect', '--patch', '--source', dir]);
+    expect(ok.stdout).toContain('aws-s3-connector: 0.5.2 -> 0.5.3');
+    expect(ok.stdout).toContain('dsx-connect: 0.3.88 -> 0.3.89');
+  });
+
+  it('--changed bumps exactly the components changed since their last release', async () => {
+    const dir = exampleRepo();
+    for (const tag of ['dsx-connect-v0.3.88', 'aws-s3-connector-v0.5.2', 'filesystem-connector-v0.2.7']) git(dir, 'tag', tag);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'connectors/filesystem/server.py'), '# changed\n');
+    git(dir, 'commit', '-qam', 'change the filesystem connector');
+    const r = await lanes(['bump', '--changed', '--minor', '--json', '--source', dir]);
+    expect(r.json().bumps.map((b: any) => [b.component, b.to])).toEqual([['filesystem-connector', '0.3.0']]);
+    const none = await lanes(['bump', '--changed', '--minor', '--source', dir]);
+    expect(none.stdout).toBe('every component changed since its last release already has a new version: nothing to bump');
+  });
+
   it('leaves no temporary files behind', async () => {
     const dir = makeRepo({ 'lanes.yaml': 'project: p\ncomponents:\n  - { name: a, version: { file: VERSION } }\n', VERSION: '1.0.0\n' });
     await lanes(['bump', 'a', '--patch', '--source', dir]);
@@ -101,7 +125,7 @@ describe('lanes bump', () => {
   it('prints what it wrote as JSON', async () => {
     const dir = exampleRepo();
     const r = await lanes(['bump', 'dsxa-desktop', '--patch', '--json', '--source', dir]);
-    expect(r.json()).toMatchObject({ component: 'dsxa-desktop', from: '1.2.0', to: '1.2.1', dryRun: false, edits: desktopFiles.map((path) => ({ path })) });
+    expect(r.json()).toMatchObject({ dryRun: false, bumps: [{ component: 'dsxa-desktop', from: '1.2.0', to: '1.2.1', edits: desktopFiles.map((path) => ({ path })) }] });
   });
 });
 

@@ -112,6 +112,8 @@ describe('bad flags', () => {
     [['bump', 'api', '--patch', '--minor', '--source', dir], 'got --patch, --minor'],
     [['bump', 'api', '--version', '1.x', '--source', dir], '--version 1.x: not a semantic version'],
     [['bump', 'nope', '--patch', '--source', dir], 'no component named "nope"'],
+    [['bump', '--patch', '--source', dir], 'bump needs the components to bump, or --changed'],
+    [['bump', 'api', 'web', '--version', '2.0.0', '--source', dir], '--version sets one version'],
     [['bump', 'api', '--pre', 'r c', '--source', dir], 'prerelease id'],
     [['plan', 'staging', '--source', dir], 'unknown lane "staging"'],
     [['plan', 'local', '--only', 'nope', '--source', dir], '--only: no component named "nope"'],
