@@ -67,6 +67,11 @@ export class DaggerSteps {
     }
   }
 
+  /** A tool container with the monorepo copied to /src, working there. */
+  private withSource(image: string): Container {
+    return dag.container().from(image).withDirectory('/src', this.inputs.source).withWorkdir('/src');
+  }
+
   /** Directory.dockerBuild for every platform, labelled; built now (sync), so a broken image fails before any push. */
   private async build(step: Of<'build-image'>): Promise<Record<string, string>> {
     const { source } = this.inputs;
@@ -138,7 +143,7 @@ export class DaggerSteps {
 
   /** helm dependency build, lint and upgrade --install share one container per chart, in plan order. */
   private async helm(step: Of<'helm-dependency-build'> | Of<'helm-lint'> | Of<'helm-deploy'>): Promise<Record<string, string>> {
-    let ctr = this.charts.get(step.component!) ?? dag.container().from(HELM_IMAGE).withDirectory('/src', this.inputs.source).withWorkdir('/src');
+    let ctr = this.charts.get(step.component!) ?? this.withSource(HELM_IMAGE);
     if (step.kind === 'helm-dependency-build') {
       ctr = ctr.withExec(['sh', '-c', `grep -q '^dependencies:' ${shq(posix.join(step.chartPath, 'Chart.yaml'))} && helm dependency build ${shq(step.chartPath)} || true`]);
     } else if (step.kind === 'helm-lint') {
@@ -154,7 +159,7 @@ export class DaggerSteps {
   /** Compose and networks on the caller's Docker engine, through its socket. */
   private async compose(step: Of<'ensure-network'> | Of<'compose-up'> | Of<'compose-down'>): Promise<Record<string, string>> {
     if (!this.inputs.dockerSocket) throw new StepError(`${step.id} runs on your Docker engine: pass --docker-socket=/var/run/docker.sock`);
-    let ctr = dag.container().from(DOCKER_CLI_IMAGE).withUnixSocket('/var/run/docker.sock', this.inputs.dockerSocket).withDirectory('/src', this.inputs.source).withWorkdir('/src');
+    let ctr = this.withSource(DOCKER_CLI_IMAGE).withUnixSocket('/var/run/docker.sock', this.inputs.dockerSocket);
     if (step.kind === 'ensure-network') {
       await ctr.withExec(['sh', '-c', `docker network inspect ${shq(step.network)} >/dev/null 2>&1 || docker network create ${shq(step.network)}`]).sync();
       return { network: step.network };
@@ -165,11 +170,7 @@ export class DaggerSteps {
   }
 
   private async bundle(step: Of<'compose-bundle'>): Promise<Record<string, string>> {
-    const tar = dag
-      .container()
-      .from(TOOLS_IMAGE)
-      .withDirectory('/src', this.inputs.source)
-      .withWorkdir('/src')
+    const tar = this.withSource(TOOLS_IMAGE)
       .withExec(['tar', '-czf', `/out/${basename(step.output)}`, ...[...step.files].sort()], { expect: ReturnType.Success })
       .file(`/out/${basename(step.output)}`);
     this.files.set(step.output, await tar.sync());
@@ -186,11 +187,7 @@ export class DaggerSteps {
 
   /** Tags at the planned commit, pushed atomically: the release's lock. */
   private async pushTags(step: Of<'push-tags'>): Promise<Record<string, string>> {
-    let ctr = dag
-      .container()
-      .from(GIT_IMAGE)
-      .withDirectory('/src', this.inputs.source)
-      .withWorkdir('/src')
+    let ctr = this.withSource(GIT_IMAGE)
       .withEnvVariable('GIT_COMMITTER_NAME', 'lanes')
       .withEnvVariable('GIT_COMMITTER_EMAIL', 'lanes@localhost');
     let auth = '';
