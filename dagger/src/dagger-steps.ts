@@ -5,12 +5,10 @@ import { composeArgs, helmDeployArgs, helmLintArgs, helmPackageArgs } from 'lane
 import { createGitHubRelease } from 'lanes/src/exec/host/github-release.js';
 import { Redactor } from 'lanes/src/exec/redactor.js';
 import { GuardrailError, StepError } from 'lanes/src/errors.js';
-import type { Lane, Step } from 'lanes/src/plan/types.js';
+import type { Lane, Step, StepOf } from 'lanes/src/plan/types.js';
 import { parseRef } from 'lanes/src/registry/image-ref.js';
 import { DOCKER_CLI_IMAGE, GIT_IMAGE, HELM_IMAGE, TOOLS_IMAGE } from './images.js';
 import { shq } from './shell-quote.js';
-
-type Of<K extends Step['kind']> = Step & { kind: K };
 
 /** What the module's functions were given: the source, and credentials as Secrets. */
 export interface DaggerInputs {
@@ -73,7 +71,7 @@ export class DaggerSteps {
   }
 
   /** Directory.dockerBuild for every platform, labelled; built now (sync), so a broken image fails before any push. */
-  private async build(step: Of<'build-image'>): Promise<Record<string, string>> {
+  private async build(step: StepOf<'build-image'>): Promise<Record<string, string>> {
     const { source } = this.inputs;
     let context = source.directory(step.context);
     let dockerfile = posix.relative(step.context, step.dockerfile);
@@ -97,7 +95,7 @@ export class DaggerSteps {
     return { tags: step.tags.join(' ') };
   }
 
-  private async push(step: Of<'push-image'>): Promise<Record<string, string>> {
+  private async push(step: StepOf<'push-image'>): Promise<Record<string, string>> {
     const variants = this.images.get(step.component!);
     if (!variants) throw new StepError(`${step.id}: the image of ${step.component} was not built in this run`);
     let ctr = variants[0]!;
@@ -107,7 +105,7 @@ export class DaggerSteps {
     return { ref: step.ref, digest: published.slice(published.indexOf('@') + 1) };
   }
 
-  private async packageChart(step: Of<'package-chart'>): Promise<Record<string, string>> {
+  private async packageChart(step: StepOf<'package-chart'>): Promise<Record<string, string>> {
     const { source } = this.inputs;
     const chartYaml = await source.file(posix.join(step.chartPath, 'Chart.yaml')).contents();
     const packaged = dag
@@ -122,7 +120,7 @@ export class DaggerSteps {
   }
 
   /** `helm registry login` (password from a Secret variable, on stdin) and `helm push`, in one container. */
-  private async pushChart(step: Of<'push-chart'>): Promise<Record<string, string>> {
+  private async pushChart(step: StepOf<'push-chart'>): Promise<Record<string, string>> {
     const pkg = this.files.get(step.package);
     if (!pkg) throw new StepError(`${step.id}: ${step.package} was not packaged in this run`);
     const host = step.repository.replace(/^oci:\/\//, '').split('/')[0]!;
@@ -142,7 +140,7 @@ export class DaggerSteps {
   }
 
   /** helm dependency build, lint and upgrade --install share one container per chart, in plan order. */
-  private async helm(step: Of<'helm-dependency-build'> | Of<'helm-lint'> | Of<'helm-deploy'>): Promise<Record<string, string>> {
+  private async helm(step: StepOf<'helm-dependency-build'> | StepOf<'helm-lint'> | StepOf<'helm-deploy'>): Promise<Record<string, string>> {
     let ctr = this.charts.get(step.component!) ?? this.withSource(HELM_IMAGE);
     if (step.kind === 'helm-dependency-build') {
       ctr = ctr.withExec(['sh', '-c', `grep -q '^dependencies:' ${shq(posix.join(step.chartPath, 'Chart.yaml'))} && helm dependency build ${shq(step.chartPath)} || true`]);
@@ -157,7 +155,7 @@ export class DaggerSteps {
   }
 
   /** Compose and networks on the caller's Docker engine, through its socket. */
-  private async compose(step: Of<'ensure-network'> | Of<'compose-up'> | Of<'compose-down'>): Promise<Record<string, string>> {
+  private async compose(step: StepOf<'ensure-network'> | StepOf<'compose-up'> | StepOf<'compose-down'>): Promise<Record<string, string>> {
     if (!this.inputs.dockerSocket) throw new StepError(`${step.id} runs on your Docker engine: pass --docker-socket=/var/run/docker.sock`);
     let ctr = this.withSource(DOCKER_CLI_IMAGE).withUnixSocket('/var/run/docker.sock', this.inputs.dockerSocket);
     if (step.kind === 'ensure-network') {
@@ -169,7 +167,7 @@ export class DaggerSteps {
     return { project: step.project };
   }
 
-  private async bundle(step: Of<'compose-bundle'>): Promise<Record<string, string>> {
+  private async bundle(step: StepOf<'compose-bundle'>): Promise<Record<string, string>> {
     const tar = this.withSource(TOOLS_IMAGE)
       .withExec(['tar', '-czf', `/out/${basename(step.output)}`, ...[...step.files].sort()], { expect: ReturnType.Success })
       .file(`/out/${basename(step.output)}`);
@@ -177,7 +175,7 @@ export class DaggerSteps {
     return { file: step.output };
   }
 
-  private async checksums(step: Of<'checksums'>): Promise<Record<string, string>> {
+  private async checksums(step: StepOf<'checksums'>): Promise<Record<string, string>> {
     let ctr = dag.container().from(TOOLS_IMAGE).withWorkdir('/out');
     for (const f of step.files) ctr = ctr.withFile(`/out/${basename(f)}`, this.files.get(f)!);
     const sums = ctr.withExec(['sh', '-c', `sha256sum ${step.files.map((f) => shq(basename(f))).join(' ')} > SHA256SUMS`]).file('/out/SHA256SUMS');
@@ -186,7 +184,7 @@ export class DaggerSteps {
   }
 
   /** Tags at the planned commit, pushed atomically: the release's lock. */
-  private async pushTags(step: Of<'push-tags'>): Promise<Record<string, string>> {
+  private async pushTags(step: StepOf<'push-tags'>): Promise<Record<string, string>> {
     let ctr = this.withSource(GIT_IMAGE)
       .withEnvVariable('GIT_COMMITTER_NAME', 'lanes')
       .withEnvVariable('GIT_COMMITTER_EMAIL', 'lanes@localhost');
@@ -209,7 +207,7 @@ export class DaggerSteps {
   }
 
   /** The same REST calls as the CLI, from the module runtime, with the assets exported next to the source copy. */
-  private async githubRelease(step: Of<'github-release'>): Promise<Record<string, string>> {
+  private async githubRelease(step: StepOf<'github-release'>): Promise<Record<string, string>> {
     for (const asset of step.assets) await this.files.get(asset)!.export(posix.join(this.inputs.root, asset));
     const token = this.inputs.githubToken ? await this.inputs.githubToken.plaintext() : undefined;
     const redactor = new Redactor();

@@ -1,23 +1,21 @@
-import type { Step } from '../plan/types.js';
+import type { StepOf } from '../plan/types.js';
 
 /**
  * The exact command lines of plan steps, shared by both executors so that
  * `dagger call` and `npx lanes` run the same helm and compose commands.
  */
 
-type Of<K extends Step['kind']> = Step & { kind: K };
-
 export const setArgs = (set: Record<string, string>): string[] => Object.entries(set).flatMap(([k, v]) => ['--set-string', `${k}=${v}`]);
 
-export function helmPackageArgs(chartDir: string, step: Of<'package-chart'>, destination: string): string[] {
+export function helmPackageArgs(chartDir: string, step: StepOf<'package-chart'>, destination: string): string[] {
   return ['package', chartDir, '--version', step.version, '--app-version', step.appVersion, '--destination', destination];
 }
 
-export function helmLintArgs(step: Of<'helm-lint'>): string[] {
+export function helmLintArgs(step: StepOf<'helm-lint'>): string[] {
   return ['lint', step.chartPath, ...setArgs(step.set)];
 }
 
-export function helmDeployArgs(step: Of<'helm-deploy'>): string[] {
+export function helmDeployArgs(step: StepOf<'helm-deploy'>): string[] {
   return [
     'upgrade', '--install', step.release, step.chartPath,
     ...(step.namespace ? ['--namespace', step.namespace, '--create-namespace'] : []),
@@ -27,18 +25,18 @@ export function helmDeployArgs(step: Of<'helm-deploy'>): string[] {
   ];
 }
 
-export function helmTemplateArgs(step: Of<'helm-deploy'>): string[] {
+export function helmTemplateArgs(step: StepOf<'helm-deploy'>): string[] {
   return ['template', step.release, step.chartPath, ...(step.namespace ? ['--namespace', step.namespace] : []), ...setArgs(step.set)];
 }
 
 /** `-p project -f a -f b [--env-file f] up -d` / `down --remove-orphans`. */
-export function composeArgs(step: Of<'compose-up'> | Of<'compose-down'>): string[] {
+export function composeArgs(step: StepOf<'compose-up'> | StepOf<'compose-down'>): string[] {
   const head = ['-p', step.project, ...step.files.flatMap((f) => ['-f', f]), ...(step.envFile ? ['--env-file', step.envFile] : [])];
   return step.kind === 'compose-up' ? [...head, 'up', '-d'] : [...head, 'down', '--remove-orphans'];
 }
 
 /** `docker build` arguments of a build step (host executor). */
-export function dockerBuildArgs(step: Of<'build-image'>): string[] {
+export function dockerBuildArgs(step: StepOf<'build-image'>): string[] {
   return [
     'build', '-f', step.dockerfile,
     ...step.tags.flatMap((t) => ['-t', t]),

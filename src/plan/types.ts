@@ -89,6 +89,7 @@ export const planSchema = z
   .strict();
 
 export type Step = z.infer<typeof stepSchema>;
-export type StepKind = Step['kind'];
+/** The step of one kind, e.g. StepOf<'push-image'>. */
+export type StepOf<K extends Step['kind']> = Step & { kind: K };
 export type PlannedComponent = z.infer<typeof planSchema>['components'][number];
 export type Plan = Omit<z.infer<typeof planSchema>, 'findings'> & { findings: import('../guardrails/finding.js').Finding[] };

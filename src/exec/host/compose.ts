@@ -1,10 +1,8 @@
 import { StepError } from '../../errors.js';
-import type { Step } from '../../plan/types.js';
+import type { StepOf } from '../../plan/types.js';
 import type { HostContext } from './context.js';
 import { run } from './run-command.js';
 import { composeArgs } from '../command-args.js';
-
-type Of<K extends Step['kind']> = Step & { kind: K };
 
 let detected: Promise<string[]> | undefined;
 
@@ -23,20 +21,20 @@ export function composeCommand(ctx: HostContext): Promise<string[]> {
   return detected;
 }
 
-export async function ensureNetwork(ctx: HostContext, step: Of<'ensure-network'>): Promise<Record<string, string>> {
+export async function ensureNetwork(ctx: HostContext, step: StepOf<'ensure-network'>): Promise<Record<string, string>> {
   const inspect = run(ctx, ctx.docker, ['network', 'inspect', step.network]);
   const existed = await inspect.then(() => true, () => false);
   if (!existed) await run(ctx, ctx.docker, ['network', 'create', step.network]);
   return { network: step.network, created: String(!existed) };
 }
 
-export async function composeUp(ctx: HostContext, step: Of<'compose-up'>): Promise<Record<string, string>> {
+export async function composeUp(ctx: HostContext, step: StepOf<'compose-up'>): Promise<Record<string, string>> {
   const [cmd, ...pre] = await composeCommand(ctx);
   await run(ctx, cmd!, [...pre, ...composeArgs(step)], { env: step.env, stream: true });
   return { project: step.project };
 }
 
-export async function composeDown(ctx: HostContext, step: Of<'compose-down'>): Promise<Record<string, string>> {
+export async function composeDown(ctx: HostContext, step: StepOf<'compose-down'>): Promise<Record<string, string>> {
   const [cmd, ...pre] = await composeCommand(ctx);
   await run(ctx, cmd!, [...pre, ...composeArgs(step)], { env: step.env, stream: true });
   return { project: step.project };

@@ -3,20 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StepError } from '../../errors.js';
 import { parseRef } from '../../registry/image-ref.js';
-import type { Step } from '../../plan/types.js';
+import type { StepOf } from '../../plan/types.js';
 import type { HostContext } from './context.js';
 import { dockerBuildArgs } from '../command-args.js';
 import { run } from './run-command.js';
-
-type BuildStep = Step & { kind: 'build-image' };
-type PushStep = Step & { kind: 'push-image' };
 
 /**
  * `docker build` with the plan's tags, labels and build args. Build args are
  * for configuration only: secrets never go there (they would be visible in
  * the image history).
  */
-export async function buildImage(ctx: HostContext, step: BuildStep): Promise<Record<string, string>> {
+export async function buildImage(ctx: HostContext, step: StepOf<'build-image'>): Promise<Record<string, string>> {
   if (step.platforms.length > 1) {
     throw new StepError(`${step.component}: multi-platform images (${step.platforms.join(', ')}) need a builder that can hold several platforms; use the Dagger module (dagger call …), which builds every platform variant`);
   }
@@ -31,7 +28,7 @@ export async function buildImage(ctx: HostContext, step: BuildStep): Promise<Rec
  * given, so the password goes to `docker login` on stdin and is never
  * written into the user's own config or any command line.
  */
-export async function pushImage(ctx: HostContext, step: PushStep): Promise<Record<string, string>> {
+export async function pushImage(ctx: HostContext, step: StepOf<'push-image'>): Promise<Record<string, string>> {
   // Docker keeps Docker Hub's login under docker.io, not the API host registry-1.docker.io.
   const registry = parseRef(step.ref).registry.replace(/^registry-1\.docker\.io$/, 'docker.io');
   const configDir = ctx.registryAuth ? mkdtempSync(join(tmpdir(), 'lanes-docker-')) : undefined;

@@ -1,16 +1,14 @@
 import { ExecError, GuardrailError } from '../../errors.js';
 import { runGit } from '../../git/run-git.js';
-import type { Step } from '../../plan/types.js';
+import type { StepOf } from '../../plan/types.js';
 import type { HostContext } from './context.js';
-
-type Of<K extends Step['kind']> = Step & { kind: K };
 
 /**
  * Creates the release tags at the planned commit and pushes them in one
  * atomic push. This push is the release's lock: if another run pushed the
  * same tag first, the remote refuses, and nothing has been published yet.
  */
-export async function pushTags(ctx: HostContext, step: Of<'push-tags'>): Promise<Record<string, string>> {
+export async function pushTags(ctx: HostContext, step: StepOf<'push-tags'>): Promise<Record<string, string>> {
   const identity = await runGit(ctx.root, ['config', 'user.name']);
   const env = identity.code === 0 ? {} : { GIT_COMMITTER_NAME: 'lanes', GIT_COMMITTER_EMAIL: 'lanes@localhost' };
   for (const tag of step.tags) {

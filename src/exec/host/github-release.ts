@@ -1,10 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { StepError } from '../../errors.js';
-import type { Step } from '../../plan/types.js';
+import type { StepOf } from '../../plan/types.js';
 import type { HostContext } from './context.js';
-
-type Of<K extends Step['kind']> = Step & { kind: K };
 
 interface GitHubRelease {
   id: number;
@@ -19,7 +17,7 @@ interface GitHubRelease {
  * only the assets it lacks are uploaded.
  * API: https://docs.github.com/en/rest/releases/releases and /releases/assets
  */
-export async function createGitHubRelease(ctx: HostContext, step: Of<'github-release'>): Promise<Record<string, string>> {
+export async function createGitHubRelease(ctx: HostContext, step: StepOf<'github-release'>): Promise<Record<string, string>> {
   const token = ctx.github?.token;
   if (!token) throw new StepError('creating the GitHub release needs a token: set GITHUB_TOKEN (or pass --github-token env://NAME); images and charts are already published, re-run to finish');
   ctx.redactor.add(token);

@@ -4,18 +4,16 @@ import { dirname, join } from 'node:path';
 import { annotateChartYaml } from '../../charts/annotate-chart.js';
 import { helmDeployArgs, helmLintArgs, helmPackageArgs, helmTemplateArgs } from '../command-args.js';
 import { ExecError, StepError } from '../../errors.js';
-import type { Step } from '../../plan/types.js';
+import type { StepOf } from '../../plan/types.js';
 import type { HostContext } from './context.js';
 import { run } from './run-command.js';
-
-type Of<K extends Step['kind']> = Step & { kind: K };
 
 /**
  * `helm package --version --app-version` of a copy of the chart carrying the
  * plan's annotations (the source chart is never modified), then a check that
  * the package says what the plan says.
  */
-export async function packageChart(ctx: HostContext, step: Of<'package-chart'>): Promise<Record<string, string>> {
+export async function packageChart(ctx: HostContext, step: StepOf<'package-chart'>): Promise<Record<string, string>> {
   const work = mkdtempSync(join(tmpdir(), 'lanes-chart-'));
   try {
     const copy = join(work, 'chart');
@@ -42,7 +40,7 @@ export async function packageChart(ctx: HostContext, step: Of<'package-chart'>):
  * in through a throw-away registry config; without, helm uses the user's own
  * `helm registry login`.
  */
-export async function pushChart(ctx: HostContext, step: Of<'push-chart'>): Promise<Record<string, string>> {
+export async function pushChart(ctx: HostContext, step: StepOf<'push-chart'>): Promise<Record<string, string>> {
   const host = step.repository.replace(/^oci:\/\//, '').split('/')[0]!;
   const work = mkdtempSync(join(tmpdir(), 'lanes-helm-'));
   const registryConfig = ctx.registryAuth ? ['--registry-config', join(work, 'config.json')] : [];
@@ -62,7 +60,7 @@ export async function pushChart(ctx: HostContext, step: Of<'push-chart'>): Promi
   }
 }
 
-export async function dependencyBuild(ctx: HostContext, step: Of<'helm-dependency-build'>): Promise<Record<string, string>> {
+export async function dependencyBuild(ctx: HostContext, step: StepOf<'helm-dependency-build'>): Promise<Record<string, string>> {
   const chart = readFileSync(join(ctx.root, step.chartPath, 'Chart.yaml'), 'utf8');
   // Nothing to fetch: skip the command rather than have helm touch the chart directory.
   if (!/^dependencies:/m.test(chart)) return { dependencies: 'none' };
@@ -70,12 +68,12 @@ export async function dependencyBuild(ctx: HostContext, step: Of<'helm-dependenc
   return {};
 }
 
-export async function lint(ctx: HostContext, step: Of<'helm-lint'>): Promise<Record<string, string>> {
+export async function lint(ctx: HostContext, step: StepOf<'helm-lint'>): Promise<Record<string, string>> {
   await run(ctx, ctx.helm, helmLintArgs(step));
   return {};
 }
 
-export async function deploy(ctx: HostContext, step: Of<'helm-deploy'>): Promise<Record<string, string>> {
+export async function deploy(ctx: HostContext, step: StepOf<'helm-deploy'>): Promise<Record<string, string>> {
   const env = ctx.kubeconfig ? { ...ctx.env, KUBECONFIG: ctx.kubeconfig } : ctx.env;
   try {
     await run(ctx, ctx.helm, helmDeployArgs(step), { env, stream: true });
@@ -91,7 +89,7 @@ export async function deploy(ctx: HostContext, step: Of<'helm-deploy'>): Promise
 }
 
 /** `helm template` of a deploy step: what --dry-run of deploy-all-local writes out. */
-export async function renderManifests(ctx: HostContext, step: Of<'helm-deploy'>, outFile: string): Promise<string> {
+export async function renderManifests(ctx: HostContext, step: StepOf<'helm-deploy'>, outFile: string): Promise<string> {
   const { stdout } = await run(ctx, ctx.helm, helmTemplateArgs(step));
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, stdout);

@@ -2,17 +2,15 @@ import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Step } from '../../plan/types.js';
+import type { StepOf } from '../../plan/types.js';
 import type { HostContext } from './context.js';
-
-type Of<K extends Step['kind']> = Step & { kind: K };
 
 /**
  * A reproducible tar.gz of the compose files (ustar, fixed mtime and owner,
  * gzip without a timestamp): the same commit always gives the same bytes,
  * so its checksum can be checked by anyone who rebuilds it.
  */
-export function composeBundle(ctx: HostContext, step: Of<'compose-bundle'>): Record<string, string> {
+export function composeBundle(ctx: HostContext, step: StepOf<'compose-bundle'>): Record<string, string> {
   const blocks: Buffer[] = [];
   for (const file of [...step.files].sort()) {
     const data = readFileSync(join(ctx.root, file));
@@ -46,7 +44,7 @@ function tarHeader(name: string, size: number): Buffer {
 }
 
 /** SHA256SUMS in the `sha256sum` format, so users verify with `sha256sum -c`. */
-export async function checksums(ctx: HostContext, step: Of<'checksums'>): Promise<Record<string, string>> {
+export async function checksums(ctx: HostContext, step: StepOf<'checksums'>): Promise<Record<string, string>> {
   const lines: string[] = [];
   for (const file of step.files) {
     const hash = createHash('sha256');
