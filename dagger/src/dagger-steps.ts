@@ -6,7 +6,7 @@ import { createGitHubRelease } from 'lanes/src/exec/host/github-release.js';
 import { Redactor } from 'lanes/src/exec/redactor.js';
 import { GuardrailError, StepError } from 'lanes/src/errors.js';
 import type { Lane, Step, StepOf } from 'lanes/src/plan/types.js';
-import { parseRef } from 'lanes/src/registry/image-ref.js';
+import { loginHost, parseRef } from 'lanes/src/registry/image-ref.js';
 import { DOCKER_CLI_IMAGE, GIT_IMAGE, HELM_IMAGE, TOOLS_IMAGE } from './images.js';
 import { shq } from './shell-quote.js';
 
@@ -100,7 +100,7 @@ export class DaggerSteps {
     if (!variants) throw new StepError(`${step.id}: the image of ${step.component} was not built in this run`);
     let ctr = variants[0]!;
     const { registryUsername, registryPassword } = this.inputs;
-    if (registryUsername && registryPassword) ctr = ctr.withRegistryAuth(parseRef(step.ref).registry.replace(/^registry-1\./, ''), registryUsername, registryPassword);
+    if (registryUsername && registryPassword) ctr = ctr.withRegistryAuth(loginHost(parseRef(step.ref).registry), registryUsername, registryPassword);
     const published = await ctr.publish(step.ref, variants.length > 1 ? { platformVariants: variants } : undefined);
     return { ref: step.ref, digest: published.slice(published.indexOf('@') + 1) };
   }

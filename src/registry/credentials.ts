@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { DOCKER_HUB, DOCKER_HUB_AUTH_KEY } from './image-ref.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -42,7 +43,7 @@ export function resolveCredentials(registry: string, opts: CredentialOptions = {
     return undefined;
   }
   const auths = config.auths ?? {};
-  const keys = registry === 'registry-1.docker.io' ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', registry] : [registry, `https://${registry}`, `http://${registry}`];
+  const keys = registry === DOCKER_HUB ? [DOCKER_HUB_AUTH_KEY, 'index.docker.io', 'docker.io', registry] : [registry, `https://${registry}`, `http://${registry}`];
   for (const key of keys) {
     const entry = auths[key];
     if (!entry) continue;
@@ -54,7 +55,7 @@ export function resolveCredentials(registry: string, opts: CredentialOptions = {
     }
   }
   const helper = keys.map((k) => config.credHelpers?.[k]).find(Boolean) ?? config.credsStore;
-  return helper ? fromHelper(helper, registry === 'registry-1.docker.io' ? 'https://index.docker.io/v1/' : registry, env) : undefined;
+  return helper ? fromHelper(helper, registry === DOCKER_HUB ? DOCKER_HUB_AUTH_KEY : registry, env) : undefined;
 }
 
 interface DockerConfig {

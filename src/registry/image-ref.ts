@@ -30,10 +30,21 @@ export function parseRef(ref: string): RepoRef {
   let registry = hasHost ? first : 'docker.io';
   let repository = hasHost ? name.slice(first.length + 1) : name;
   if (registry === 'docker.io' || registry === 'index.docker.io') {
-    registry = 'registry-1.docker.io';
+    registry = DOCKER_HUB;
     if (!repository.includes('/')) repository = `library/${repository}`;
   }
   return { registry, repository, reference };
+}
+
+/** Docker Hub's API host; parseRef maps docker.io and index.docker.io to it. */
+export const DOCKER_HUB = 'registry-1.docker.io';
+
+/** The key Docker keeps Docker Hub's login under (config.json `auths`, credential helpers). */
+export const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
+
+/** The host to `docker login` to for a registry: Docker Hub's login lives under docker.io, not its API host. */
+export function loginHost(registry: string): string {
+  return registry === DOCKER_HUB ? 'docker.io' : registry;
 }
 
 /** Helm stores a chart version as an OCI tag with "+" (not allowed in tags) replaced by "_". */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StepError } from '../../errors.js';
-import { parseRef } from '../../registry/image-ref.js';
+import { loginHost, parseRef } from '../../registry/image-ref.js';
 import type { StepOf } from '../../plan/types.js';
 import type { HostContext } from './context.js';
 import { dockerBuildArgs } from '../command-args.js';
@@ -29,8 +29,7 @@ export async function buildImage(ctx: HostContext, step: StepOf<'build-image'>):
  * written into the user's own config or any command line.
  */
 export async function pushImage(ctx: HostContext, step: StepOf<'push-image'>): Promise<Record<string, string>> {
-  // Docker keeps Docker Hub's login under docker.io, not the API host registry-1.docker.io.
-  const registry = parseRef(step.ref).registry.replace(/^registry-1\.docker\.io$/, 'docker.io');
+  const registry = loginHost(parseRef(step.ref).registry);
   const configDir = ctx.registryAuth ? mkdtempSync(join(tmpdir(), 'lanes-docker-')) : undefined;
   const base = configDir ? ['--config', configDir] : [];
   try {
