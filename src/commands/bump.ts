@@ -23,15 +23,12 @@ export type BumpTargets = { names: string[] } | { changed: true };
  * bumps are all planned (and checked) before the first file changes.
  */
 export async function bumpComponents(root: string, targets: BumpTargets, request: BumpRequest, opts: BumpOptions = {}): Promise<BumpPlan[]> {
-  const config = loadConfig(root);
-  const repo = await readRepoFacts(config.root);
-  const released = lastReleases(config, repo.tags);
-  let names: string[];
-  if ('changed' in targets) {
-    const findings = changedNotBumped(await readWorkspace(config.root), config.components);
-    names = findings.map((f) => f.component!);
-    if (names.length === 0) return [];
-  } else names = targets.names;
+  // --changed needs the whole workspace (versions, changes since each release); a bump by name only the tags.
+  const ws = 'changed' in targets ? await readWorkspace(root) : undefined;
+  const config = ws?.config ?? loadConfig(root);
+  const released = ws?.lastRelease ?? lastReleases(config, (await readRepoFacts(config.root)).tags);
+  const names = ws ? changedNotBumped(ws, config.components).map((f) => f.component!) : (targets as { names: string[] }).names;
+  if (names.length === 0) return [];
   if (request.kind === 'exact' && names.length > 1) throw new UsageError('--version sets one version: bump one component with it, or use --patch/--minor/--major/--pre for several');
   const plans = names.map((name) => {
     const component = config.components.find((c) => c.name === name);
