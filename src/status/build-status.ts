@@ -58,10 +58,10 @@ export function publishedRefs(ws: Workspace): { component: string; registry: 'de
   return out;
 }
 
-function summarisePublished(component: string, ws: Workspace, facts: ReadonlyMap<string, PublishedFact>): PublishedWhere {
+function summarisePublished(component: string, refs: ReturnType<typeof publishedRefs>, facts: ReadonlyMap<string, PublishedFact>): PublishedWhere {
   const where: PublishedWhere = {};
   for (const registry of ['dev', 'release'] as const) {
-    const mine = publishedRefs(ws).filter((r) => r.component === component && r.registry === registry).map((r) => facts.get(r.ref));
+    const mine = refs.filter((r) => r.component === component && r.registry === registry).map((r) => facts.get(r.ref));
     if (mine.length === 0) continue;
     if (mine.some((f) => !f || f.error)) where[registry] = 'error';
     else if (mine.every((f) => f!.exists)) where[registry] = 'yes';
@@ -75,13 +75,14 @@ function summarisePublished(component: string, ws: Workspace, facts: ReadonlyMap
  * where each version is published when `published` holds registry answers.
  */
 export function buildStatus(ws: Workspace, published?: ReadonlyMap<string, PublishedFact>): Status {
+  const refs = published ? publishedRefs(ws) : [];
   const rows = ws.config.components.map((c): StatusRow => {
     const v = ws.versions.get(c.name);
     const last = ws.lastRelease.get(c.name);
     const changed = ws.changedSinceRelease.get(c.name);
     const base = {
       component: c.name,
-      ...(published ? { published: summarisePublished(c.name, ws, published) } : {}),
+      ...(published ? { published: summarisePublished(c.name, refs, published) } : {}),
       version: v?.version,
       versionFilesAgree: v?.agree ?? true,
       ...(v && !v.agree ? { disagreement: describeDisagreement(v) } : {}),
