@@ -80,6 +80,8 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
   if (tagVersion && head && !productTagAt) tagsToPush.push({ name: opts.tag, commit: head });
   if (tagsToPush.length > 0 && !facts.remote) fail({ code: 'E_NO_REMOTE', message: `no git remote "origin" to push ${opts.tag} to; add one (git remote add origin …): the pushed tag is what stops two releases of one version` });
   const buildIds: string[] = [];
+  /** Components whose checked-in version is already released: left as they are. */
+  const unchanged: { name: string; version: string }[] = [];
   const pushes: Step[] = [];
   const assets: string[] = [];
   for (const c of selected) {
@@ -93,7 +95,10 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
     if (componentTagAt && componentTagAt !== head) {
       if (opts.only?.includes(c.name)) {
         fail({ code: 'E_ALREADY_PUBLISHED', component: c.name, version, message: `${c.name} ${version} was already released (${componentTag} at ${componentTagAt.slice(0, 7)}); bump it (lanes bump ${c.name} --patch) to release it again` });
-      } else plan.skipped.push({ component: c.name, reason: `${version} already released as ${componentTag}` });
+      } else {
+        plan.skipped.push({ component: c.name, reason: `${version} already released as ${componentTag}` });
+        unchanged.push({ name: c.name, version });
+      }
       continue;
     }
     const last = ws.lastRelease.get(c.name);
@@ -162,7 +167,7 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
     repository: config.release.github ?? '',
     tag: opts.tag,
     name: `${config.project} ${tagVersion ?? opts.tag}`,
-    notes: releaseNotes(ws, plan.components, plan.skipped, facts.notes),
+    notes: releaseNotes(ws, plan.components, unchanged, facts.notes),
     prerelease: tagVersion ? semver.prerelease(tagVersion) !== null : false,
     assets,
     ...(config.release.github ? {} : { skip: `release.github is not set in ${config.file}` }),
@@ -176,14 +181,13 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
  * The GitHub release's text: what this release publishes (each component with
  * the version it replaces), what it leaves as it was, then the commit log.
  */
-function releaseNotes(ws: Workspace, released: Plan['components'], skipped: Plan['skipped'], log: string): string {
+function releaseNotes(ws: Workspace, released: Plan['components'], unchanged: readonly { name: string; version: string }[], log: string): string {
   const lines = ['## Components', ''];
   for (const c of released) {
     const last = ws.lastRelease.get(c.name);
     const artifacts = [...c.images, ...(c.chart?.ref ? [c.chart.ref] : [])].map((r) => `\`${r}\``).join(', ');
     lines.push(`- **${c.name} ${c.version}** (${last ? `was ${last.version}` : 'first release'}): ${artifacts}`);
   }
-  const unchanged = skipped.filter((s) => / already released as /.test(s.reason));
-  if (unchanged.length) lines.push('', `Unchanged: ${unchanged.map((s) => `${s.component} ${s.reason.split(' ')[0]}`).join(', ')}.`);
+  if (unchanged.length) lines.push('', `Unchanged: ${unchanged.map((u) => `${u.name} ${u.version}`).join(', ')}.`);
   return `${lines.join('\n')}\n\n${log}`;
 }
