@@ -76,8 +76,8 @@ interface ComponentContext {
   at: string;
   root: string;
   add: AddIssue;
-  /** Reports `what not found: path` at `yamlPath` when `path` does not exist under the root. */
-  need: (yamlPath: string, path: string, what?: string) => void;
+  /** Reports `what not found: path` at `yamlPath` when `path` does not exist under the root; says whether it exists. */
+  need: (yamlPath: string, path: string, what?: string) => boolean;
 }
 
 function normaliseComponent(c: RawComponent, index: number, root: string, add: AddIssue): Component {
@@ -87,7 +87,9 @@ function normaliseComponent(c: RawComponent, index: number, root: string, add: A
     root,
     add,
     need: (yamlPath, path, what = 'file') => {
-      if (!existsSync(join(root, path))) add(yamlPath, `${what} not found: ${path}`);
+      const found = existsSync(join(root, path));
+      if (!found) add(yamlPath, `${what} not found: ${path}`);
+      return found;
     },
   };
 
@@ -136,10 +138,7 @@ function normaliseVersionFiles(c: RawComponent, { at, root, add, need }: Compone
     const full: VersionFileSpec = { ...spec, format, yamlPath };
     if (format === 'regex') checkVersionPattern(spec.pattern, yamlPath, add);
     if (format === 'env-pin' && !spec.key) add(yamlPath, 'format env-pin needs key: the variable holding the image reference (e.g. DSXCONNECT_IMAGE)');
-    if (!existsSync(join(root, spec.file))) {
-      need(yamlPath, spec.file);
-      return;
-    }
+    if (!need(yamlPath, spec.file)) return;
     if (format === 'cargo-lock' && !full.package) {
       full.package = cargoPackageName(join(root, dirname(spec.file), 'Cargo.toml'));
       if (!full.package) add(yamlPath, `cannot find the crate name for ${spec.file}: add package: <crate name> (no Cargo.toml with [package] name beside it)`);
