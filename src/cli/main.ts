@@ -119,7 +119,7 @@ function hostContext(flags: CommonFlags, opts: ComputeOptions, plan: Plan, io: I
   const registry = pushTarget && (pushTarget.kind === 'push-image' || pushTarget.kind === 'push-chart') ? parseRef(pushTarget.ref).registry : undefined;
   // Pushes log in (through a throw-away config) only with credentials given to lanes itself;
   // otherwise docker and helm use the user's own `docker login`, so the Docker config is not read here.
-  const creds = registry ? resolveCredentials(registry, { ...opts.registry?.credentials, dockerConfigDir: '/nonexistent' }) : undefined;
+  const creds = registry ? resolveCredentials(registry, { ...opts.registry?.credentials, dockerConfig: false }) : undefined;
   const certsDirCa = registry && existsSync(`/etc/docker/certs.d/${registry}/ca.crt`) ? `/etc/docker/certs.d/${registry}/ca.crt` : undefined;
   const token = readSecretRef('--github-token', flags.githubToken, io.env) ?? io.env.GITHUB_TOKEN ?? io.env.GH_TOKEN;
   redactor.add(token);

@@ -17,6 +17,8 @@ export interface CredentialOptions {
   env?: NodeJS.ProcessEnv;
   /** Directory of Docker's config.json; default $DOCKER_CONFIG or ~/.docker. */
   dockerConfigDir?: string;
+  /** false: only explicit and LANES_REGISTRY_* credentials (for logins lanes makes itself). */
+  dockerConfig?: boolean;
 }
 
 /**
@@ -33,6 +35,7 @@ export function resolveCredentials(registry: string, opts: CredentialOptions = {
   if (env.LANES_REGISTRY_USERNAME && env.LANES_REGISTRY_PASSWORD !== undefined) {
     return { username: env.LANES_REGISTRY_USERNAME, password: env.LANES_REGISTRY_PASSWORD, source: 'LANES_REGISTRY_USERNAME/LANES_REGISTRY_PASSWORD' };
   }
+  if (opts.dockerConfig === false) return undefined;
   const dir = opts.dockerConfigDir ?? env.DOCKER_CONFIG ?? join(homedir(), '.docker');
   const file = join(dir, 'config.json');
   if (!existsSync(file)) return undefined;

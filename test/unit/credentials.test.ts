@@ -41,3 +41,11 @@ describe('registry credentials', () => {
     expect(resolveCredentials('r.example', { ...home, env, explicit: { username: 'flag', password: 'z', source: '--registry-username' } })?.username).toBe('flag');
   });
 });
+
+describe('credentials for logins lanes makes itself', () => {
+  it('leave the Docker config file to docker and helm (dockerConfig: false)', () => {
+    const home = dockerHome({ auths: { 'r.example': { auth: Buffer.from('file:x').toString('base64') } } });
+    expect(resolveCredentials('r.example', { ...home, dockerConfig: false })).toBeUndefined();
+    expect(resolveCredentials('r.example', { ...home, dockerConfig: false, env: { LANES_REGISTRY_USERNAME: 'env', LANES_REGISTRY_PASSWORD: 'y' } })?.username).toBe('env');
+  });
+});
