@@ -6,6 +6,7 @@ import { inferFormat } from '../versions/format-registry.js';
 import { configSchema, VERSION_FORMATS, type RawComponent, type RawConfig } from './schema.js';
 import type { ChartSpec, Component, ImageSpec, LanesConfig, VersionFileSpec } from './model.js';
 import { findCollisions } from './collisions.js';
+import { tagTemplateClashes } from '../git/tag-template.js';
 import { formatYamlPath, lineOf } from './yaml-path.js';
 
 export const CONFIG_FILE = 'lanes.yaml';
@@ -52,6 +53,8 @@ export function loadConfig(rootDir: string): LanesConfig {
   };
   const config = normalise(parsed.data, root, file, add);
   for (const issue of findCollisions(config)) add(issue.path, issue.message);
+  // Two components tagged alike could not have their histories told apart (checked here, with every other cross-component rule, so all problems show at once).
+  for (const issue of tagTemplateClashes(config)) add(issue.path, issue.message);
   if (issues.length > 0) throw new ConfigError(issues);
   return config;
 }
@@ -120,7 +123,7 @@ function normaliseComponent(c: RawComponent, index: number, root: string, add: A
     if (chart) sources.push(chart.path);
   }
 
-  return { name: c.name, index, path: c.path, sources: [...new Set(sources)], versionFiles, image, chart, compose: c.compose, external: c.external };
+  return { name: c.name, index, path: c.path, sources: [...new Set(sources)], versionFiles, image, chart, compose: c.compose, external: c.external, ...(c.tag !== undefined ? { tag: c.tag } : {}) };
 }
 
 /** `version.file` / `version.files`, each with its format (named or inferred) and the options it needs. */

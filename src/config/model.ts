@@ -68,4 +68,6 @@ export interface Component {
   chart?: ChartSpec;
   compose?: ComposeSpec;
   external?: { image: string };
+  /** Its own release tag template (`connector-aws-v{version}`); absent: release.componentTag. Render with componentTagName(). */
+  tag?: string;
 }

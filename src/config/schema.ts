@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tagTemplateProblem } from '../git/tag-template.js';
 
 /**
  * The schema of lanes.yaml. Objects are strict so that a typo (`dockerFile:`)
@@ -109,6 +110,14 @@ const componentSchema = z
     chart: chartSchema.optional(),
     compose: composeSchema.optional(),
     external: z.object({ image: z.string().min(1) }).strict().optional(),
+    /** This component's release tags, when its history was tagged otherwise than release.componentTag (`connector-aws-v{version}`). */
+    tag: z
+      .string()
+      .superRefine((t, ctx) => {
+        const problem = tagTemplateProblem(t, { component: true });
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
   })
   .strict();
 

@@ -1,7 +1,7 @@
 import semver from 'semver';
 import type { LanesConfig } from '../config/model.js';
 import type { TagRef } from './repo-facts.js';
-import { versionFromTag } from './tag-template.js';
+import { componentTagTemplate, readVersion, tagShape } from './tag-template.js';
 
 export interface ReleaseRecord {
   tag: string;
@@ -9,32 +9,157 @@ export interface ReleaseRecord {
   commit: string;
 }
 
-/**
- * The last release of each component, from tags: `{component}-v{version}`
- * tags, and for the `release.versionOf` component the product tags
- * `v{version}` too. "Last" is the highest version, not the newest tag.
- */
-export function lastReleases(config: LanesConfig, tags: readonly TagRef[]): Map<string, ReleaseRecord> {
-  const out = new Map<string, ReleaseRecord>();
-  const consider = (component: string, record: ReleaseRecord) => {
-    const prior = out.get(component);
-    if (!prior || semver.gt(record.version, prior.version)) out.set(component, record);
-  };
-  for (const tag of tags) {
-    const product = versionFromTag(config.release.tag, tag.name);
-    if (product && config.release.versionOf) consider(config.release.versionOf, { tag: tag.name, version: product, commit: tag.commit });
-    for (const c of config.components) {
-      const version = versionFromTag(config.release.componentTag, tag.name, c.name);
-      if (version) consider(c.name, { tag: tag.name, version, commit: tag.commit });
-    }
-  }
-  return out;
+/** The tags that matched one component, for `status` to show what history it was given. */
+export interface ComponentTags {
+  /** The templates its releases are read from, `{component}` filled in: its own (`aws-s3-connector-v{version}`), and `release.tag` for `release.versionOf`. */
+  templates: string[];
+  /** Tags that name a release of it: its own template, and the product tag for `release.versionOf`. */
+  matched: number;
+  /** Of those, tags on commits that HEAD does not contain (other branches): not counted as its history. */
+  notReachable: number;
+  lowest?: ReleaseRecord;
+  highest?: ReleaseRecord;
 }
 
-/** The product tags (`v{version}`) by version, highest first. */
+/** A tag that more than one component's template reads as a release: counted for each, shown in status. */
+export interface AmbiguousTag {
+  tag: string;
+  components: string[];
+}
+
+/** A tag laid out like a release tag whose version is not strict semver (`v09.9.9`): ignored, shown in status. */
+export interface IgnoredTag {
+  tag: string;
+  template: string;
+  reason: string;
+}
+
+export interface ReleaseHistory {
+  /** The last release of each component: its highest version among the tags reachable from HEAD. */
+  last: Map<string, ReleaseRecord>;
+  /** Product tags (`release.tag`) reachable from HEAD, highest version first. */
+  product: ReleaseRecord[];
+  byComponent: Map<string, ComponentTags>;
+  ambiguous: AmbiguousTag[];
+  ignored: IgnoredTag[];
+  /** Whether git said which tags HEAD contains; when not (no commit, missing objects), every tag counts. */
+  reachabilityKnown: boolean;
+}
+
+/** Who a template's tags belong to: a component, or the product (whose version is `release.versionOf`'s). */
+interface Owner {
+  component?: string;
+  product: boolean;
+  template: string;
+  suffix: string;
+}
+
+/**
+ * Every template of the config, indexed by its literal prefix (`{component}`
+ * filled in). A tag is read by looking its possible prefixes up (each place a
+ * version could start), so reading all tags costs tags + components, not
+ * their product.
+ */
+function indexTemplates(config: LanesConfig): Map<string, Owner[]> {
+  const byPrefix = new Map<string, Owner[]>();
+  const add = (template: string, owner: Omit<Owner, 'suffix' | 'template'>, component?: string) => {
+    const { prefix, suffix } = tagShape(template, component);
+    const list = byPrefix.get(prefix) ?? [];
+    list.push({ ...owner, suffix, template: `${prefix}{version}${suffix}` });
+    byPrefix.set(prefix, list);
+  };
+  add(config.release.tag, { product: true, component: config.release.versionOf });
+  for (const c of config.components) {
+    if (!c.external) add(componentTagTemplate(config, c), { product: false, component: c.name }, c.name);
+  }
+  return byPrefix;
+}
+
+const cache = new WeakMap<readonly TagRef[], WeakMap<LanesConfig, ReleaseHistory>>();
+
+/**
+ * Reads every tag once against every template. Only tags reachable from HEAD
+ * count as a component's history, so a maintenance branch cut from an old
+ * release compares with the releases it descends from, not with newer ones
+ * on main. The result is memoised per (config, tags), so the planners,
+ * status and bump share one pass.
+ */
+export function releaseHistory(config: LanesConfig, tags: readonly TagRef[]): ReleaseHistory {
+  const known = cache.get(tags)?.get(config);
+  if (known) return known;
+  const byPrefix = indexTemplates(config);
+  const reachabilityKnown = tags.some((t) => t.reachable !== undefined) || tags.length === 0;
+  const history: ReleaseHistory = { last: new Map(), product: [], byComponent: new Map(), ambiguous: [], ignored: [], reachabilityKnown };
+  for (const c of config.components) {
+    if (c.external) continue;
+    const { prefix, suffix } = tagShape(componentTagTemplate(config, c), c.name);
+    const templates = [`${prefix}{version}${suffix}`, ...(c.name === config.release.versionOf ? [config.release.tag] : [])];
+    history.byComponent.set(c.name, { templates, matched: 0, notReachable: 0 });
+  }
+  const count = (component: string, record: ReleaseRecord, reachable: boolean) => {
+    const entry = history.byComponent.get(component);
+    if (!entry) return;
+    entry.matched++;
+    if (!reachable) {
+      entry.notReachable++;
+      return;
+    }
+    if (!entry.lowest || semver.lt(record.version, entry.lowest.version)) entry.lowest = record;
+    if (!entry.highest || semver.gt(record.version, entry.highest.version)) entry.highest = record;
+  };
+
+  for (const tag of tags) {
+    const reachable = tag.reachable !== false;
+    const owners = new Set<string>();
+    let invalid: IgnoredTag | undefined;
+    let matchedAny = false;
+    // A version starts with a digit: only those places can end a template's prefix.
+    for (let i = 0; i < tag.name.length; i++) {
+      const ch = tag.name.charCodeAt(i);
+      if (ch < 48 || ch > 57) continue;
+      const candidates = byPrefix.get(tag.name.slice(0, i));
+      if (!candidates) continue;
+      for (const owner of candidates) {
+        if (!tag.name.endsWith(owner.suffix) || tag.name.length - owner.suffix.length <= i) continue;
+        const reading = readVersion(tag.name.slice(i, tag.name.length - owner.suffix.length));
+        if (!reading) continue;
+        if ('invalid' in reading) {
+          invalid ??= { tag: tag.name, template: owner.template, reason: reading.reason };
+          continue;
+        }
+        matchedAny = true;
+        const record = { tag: tag.name, version: reading.version, commit: tag.commit };
+        if (owner.product && reachable) history.product.push(record);
+        if (owner.component && !owners.has(owner.component)) {
+          owners.add(owner.component);
+          count(owner.component, record, reachable);
+        }
+      }
+    }
+    // A tag some other template reads as a release is that release, not a stray.
+    if (invalid && !matchedAny) history.ignored.push(invalid);
+    if (owners.size > 1) history.ambiguous.push({ tag: tag.name, components: [...owners] });
+  }
+  for (const [name, entry] of history.byComponent) if (entry.highest) history.last.set(name, entry.highest);
+  history.product.sort((a, b) => semver.rcompare(a.version, b.version));
+
+  const perConfig = cache.get(tags) ?? new WeakMap<LanesConfig, ReleaseHistory>();
+  perConfig.set(config, history);
+  cache.set(tags, perConfig);
+  return history;
+}
+
+/**
+ * The last release of each component: the highest version among the tags
+ * reachable from HEAD that follow its template (and, for `release.versionOf`,
+ * the product tags). "Last" is the highest version, not the newest tag.
+ */
+export function lastReleases(config: LanesConfig, tags: readonly TagRef[]): Map<string, ReleaseRecord> {
+  // A copy: the history is shared between callers and must not change under them.
+  return new Map(releaseHistory(config, tags).last);
+}
+
+/** The product tags (`v{version}`) reachable from HEAD, by version, highest first. */
 export function productTags(config: LanesConfig, tags: readonly TagRef[]): ReleaseRecord[] {
-  return tags
-    .map((t) => ({ tag: t.name, commit: t.commit, version: versionFromTag(config.release.tag, t.name) }))
-    .filter((r): r is ReleaseRecord => r.version !== undefined)
-    .sort((a, b) => semver.rcompare(a.version, b.version));
+  return releaseHistory(config, tags).product;
 }

@@ -5,6 +5,8 @@ import { git, runGit } from './run-git.js';
 export interface TagRef {
   name: string;
   commit: string;
+  /** Whether HEAD contains the tag's commit; undefined when git could not say (no commit, a shallow clone's missing objects). */
+  reachable?: boolean;
 }
 
 /** What git says about the working copy: read once per command, then passed around as a value. */
@@ -32,13 +34,15 @@ const NOT_A_REPO: RepoFacts = { isRepo: false, shallow: false, dirty: [], tags: 
 export async function readRepoFacts(root: string): Promise<RepoFacts> {
   const top = await runGit(root, ['rev-parse', '--is-inside-work-tree']);
   if (top.code !== 0) return NOT_A_REPO;
-  const [head, branch, shallow, status, tags, remote, prefix] = await Promise.all([
+  const [head, branch, shallow, status, tags, merged, remote, prefix] = await Promise.all([
     runGit(root, ['log', '-1', '--format=%H %cI', 'HEAD']),
     runGit(root, ['symbolic-ref', '-q', '--short', 'HEAD']),
     git(root, ['rev-parse', '--is-shallow-repository']),
     // lanes' own output (.lanes/: packaged charts, rendered manifests) never makes the tree dirty.
     git(root, ['status', '--porcelain', '-z', '--', '.', ':(exclude).lanes']),
     listTags(root),
+    // Which tags HEAD contains: one commit walk in git, so a hotfix branch's history is its own.
+    runGit(root, ['for-each-ref', '--merged=HEAD', '--format=%(refname:lstrip=2)', 'refs/tags']),
     runGit(root, ['remote', 'get-url', 'origin']),
     git(root, ['rev-parse', '--show-prefix']),
   ]);
@@ -49,16 +53,21 @@ export async function readRepoFacts(root: string): Promise<RepoFacts> {
     branch: branch.code === 0 ? branch.stdout.trim() : undefined,
     shallow: shallow.trim() === 'true',
     dirty: status.split('\0').filter((entry) => /^[ A-Z?!]{2} ./.test(entry)).map((entry) => entry.slice(3)),
-    tags: tags
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => {
-        const [name, object, peeled] = line.split('\0');
-        return { name: name!, commit: peeled || object! };
-      }),
+    // A shallow clone's history stops at its boundary: there, which tags HEAD contains is unknown, not "none".
+    tags: parseTags(tags, merged.code === 0 && shallow.trim() !== 'true' ? new Set(merged.stdout.split('\n').filter(Boolean)) : undefined),
     remoteUrl: remote.code === 0 ? remote.stdout.trim() : undefined,
     prefix: prefix.trim(),
   };
+}
+
+function parseTags(listing: string, reachable: ReadonlySet<string> | undefined): TagRef[] {
+  const out: TagRef[] = [];
+  for (const line of listing.split('\n')) {
+    if (!line) continue;
+    const [name, object, peeled] = line.split('\0');
+    out.push({ name: name!, commit: peeled || object!, ...(reachable ? { reachable: reachable.has(name!) } : {}) });
+  }
+  return out;
 }
 
 /**
@@ -67,9 +76,9 @@ export async function readRepoFacts(root: string): Promise<RepoFacts> {
  * tags then count as "history unknown" rather than failing the command).
  */
 async function listTags(root: string): Promise<string> {
-  const peeled = await runGit(root, ['for-each-ref', '--format=%(refname:short)%00%(objectname)%00%(*objectname)', 'refs/tags']);
+  const peeled = await runGit(root, ['for-each-ref', '--format=%(refname:lstrip=2)%00%(objectname)%00%(*objectname)', 'refs/tags']);
   if (peeled.code === 0) return peeled.stdout;
-  return git(root, ['for-each-ref', '--format=%(refname:short)%00%(objectname)%00', 'refs/tags']);
+  return git(root, ['for-each-ref', '--format=%(refname:lstrip=2)%00%(objectname)%00', 'refs/tags']);
 }
 
 /**

@@ -29,6 +29,8 @@ export const FINDING_CODES = {
   W_UNLISTED_COMPONENT: 'a directory looks like a component but is not in lanes.yaml',
   W_SHALLOW_CLONE: 'the clone is shallow: release history cannot be fully known',
   W_DEV_OVERWRITE: 'the dev lane will overwrite a mutable tag already in the dev registry',
+  W_TAG_NOT_SEMVER: 'a tag laid out like a release tag names no strict semantic version (v09.9.9): ignored for history (status)',
+  W_TAG_AMBIGUOUS: "a tag matches more than one component's tag template: counted for each (status)",
 } as const;
 export type FindingCode = keyof typeof FINDING_CODES;
 

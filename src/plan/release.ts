@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import semver from 'semver';
 import type { Finding } from '../guardrails/finding.js';
 import { workspaceFindings } from '../guardrails/workspace-findings.js';
-import { renderTag, versionFromTag } from '../git/tag-template.js';
+import { componentTagName, readTag, renderTag } from '../git/tag-template.js';
 import { chartTag, joinRef } from '../registry/image-ref.js';
 import type { PublishedFact } from '../registry/published.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -49,16 +49,20 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
   const outDir = opts.outDir ?? DEFAULT_OUT_DIR;
 
   // The tag: format, version, and whether it already names another commit.
-  const tagVersion = versionFromTag(config.release.tag, opts.tag);
-  if (!tagVersion) fail({ code: 'E_TAG_FORMAT', message: `tag ${opts.tag} does not follow release.tag "${config.release.tag}" in ${config.file}; use e.g. ${renderTag(config.release.tag, { version: '1.2.3' })}` });
+  const reading = readTag(config.release.tag, opts.tag);
+  const tagVersion = reading && 'version' in reading ? reading.version : undefined;
+  if (reading && 'invalid' in reading) fail({ code: 'E_TAG_FORMAT', message: `tag ${opts.tag} follows release.tag "${config.release.tag}" but ${reading.reason}; use e.g. ${renderTag(config.release.tag, { version: '1.2.3' })}` });
+  else if (!tagVersion) fail({ code: 'E_TAG_FORMAT', message: `tag ${opts.tag} does not follow release.tag "${config.release.tag}" in ${config.file}; use e.g. ${renderTag(config.release.tag, { version: '1.2.3' })}` });
   const versionOf = config.release.versionOf;
   const productVersion = versionOf ? ws.versions.get(versionOf)?.version : undefined;
   if (tagVersion && productVersion && tagVersion !== productVersion) {
     fail({ code: 'E_TAG_VERSION_MISMATCH', component: versionOf, version: productVersion, message: `tag ${opts.tag} says ${tagVersion} but ${versionOf} is ${productVersion} at ${head?.slice(0, 7) ?? 'HEAD'}; tag ${renderTag(config.release.tag, { version: productVersion })} instead, or lanes bump ${versionOf} --version ${tagVersion} and commit` });
   }
-  const tagAt = (name: string) => repo.tags.find((t) => t.name === name)?.commit ?? facts.remoteTags.get(name);
+  // Tags by name once: a lookup per component must not scan every tag (1,000 components × 20,000 tags).
+  const localTags = new Map(repo.tags.map((t) => [t.name, t.commit]));
+  const tagAt = (name: string) => localTags.get(name) ?? facts.remoteTags.get(name);
   const productTagAt = tagAt(opts.tag);
-  for (const [where, commit] of [['locally', repo.tags.find((t) => t.name === opts.tag)?.commit], ['on the remote', facts.remoteTags.get(opts.tag)]] as const) {
+  for (const [where, commit] of [['locally', localTags.get(opts.tag)], ['on the remote', facts.remoteTags.get(opts.tag)]] as const) {
     if (commit && commit !== head) {
       fail({ code: 'E_TAG_EXISTS', version: tagVersion, message: `tag ${opts.tag} already exists ${where} at ${commit.slice(0, 7)}, not at HEAD ${head?.slice(0, 7)}; that version is released: bump and release a new version` });
     }
@@ -90,7 +94,7 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
       plan.skipped.push({ component: c.name, reason: c.external ? 'external image: never published by lanes' : 'nothing to publish' });
       continue;
     }
-    const componentTag = renderTag(config.release.componentTag, { component: c.name, version });
+    const componentTag = componentTagName(config, c.name, version);
     const componentTagAt = tagAt(componentTag);
     if (componentTagAt && componentTagAt !== head) {
       if (opts.only?.includes(c.name)) {

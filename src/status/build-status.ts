@@ -5,6 +5,7 @@ import { workspaceFindings } from '../guardrails/workspace-findings.js';
 import type { Finding } from '../guardrails/finding.js';
 import { chartTag, joinRef } from '../registry/image-ref.js';
 import type { PublishedFact } from '../registry/published.js';
+import { releaseHistory, type AmbiguousTag, type IgnoredTag, type ReleaseHistory } from '../git/release-history.js';
 
 export type ReleaseState = 'up to date' | 'needs bump' | 'bumped, unreleased' | 'never released' | 'unknown' | 'versions disagree' | 'external' | 'behind last release';
 
@@ -22,6 +23,8 @@ export interface StatusRow {
   /** The files and values, when they disagree. */
   disagreement?: string;
   lastRelease?: { version: string; tag: string };
+  /** Which tags were read as this component's releases: its template, how many matched, and the range they span. */
+  tags?: { templates: string[]; matched: number; notReachable: number; lowest?: string; highest?: string };
   /** Files under the component's sources changed since its last release; 'unknown' in a shallow clone. */
   changedSinceRelease?: string[] | 'unknown';
   state: ReleaseState;
@@ -36,6 +39,16 @@ export interface Status {
   detached: boolean;
   shallow: boolean;
   tagsFound: number;
+  /** How the release history was read from the tags. */
+  history: {
+    /** 'HEAD': only tags on commits HEAD contains count (a maintenance branch compares with its own releases); 'all tags' when git could not say. */
+    reachableFrom: 'HEAD' | 'all tags';
+    tagsReachable?: number;
+    /** Tags two or more components' templates read as a release (each counts it). */
+    ambiguous: AmbiguousTag[];
+    /** Tags laid out like a release whose version is not strict semver: not counted. */
+    ignored: IgnoredTag[];
+  };
   rows: StatusRow[];
   findings: Finding[];
   /** What status could not know, in words. */
@@ -76,10 +89,12 @@ function summarisePublished(component: string, refs: ReturnType<typeof published
  */
 export function buildStatus(ws: Workspace, published?: ReadonlyMap<string, PublishedFact>): Status {
   const refs = published ? publishedRefs(ws) : [];
+  const history = releaseHistory(ws.config, ws.repo.tags);
   const rows = ws.config.components.map((c): StatusRow => {
     const v = ws.versions.get(c.name);
     const last = ws.lastRelease.get(c.name);
     const changed = ws.changedSinceRelease.get(c.name);
+    const matched = history.byComponent.get(c.name);
     const base = {
       component: c.name,
       ...(published ? { published: summarisePublished(c.name, refs, published) } : {}),
@@ -87,6 +102,7 @@ export function buildStatus(ws: Workspace, published?: ReadonlyMap<string, Publi
       versionFilesAgree: v?.agree ?? true,
       ...(v && !v.agree ? { disagreement: describeDisagreement(v) } : {}),
       ...(last ? { lastRelease: { version: last.version, tag: last.tag } } : {}),
+      ...(matched ? { tags: { templates: matched.templates, matched: matched.matched, notReachable: matched.notReachable, ...(matched.lowest ? { lowest: matched.lowest.version, highest: matched.highest!.version } : {}) } } : {}),
       ...(changed !== undefined ? { changedSinceRelease: changed } : {}),
     };
     if (c.external) return { ...base, state: 'external', needsBump: false };
@@ -105,6 +121,7 @@ export function buildStatus(ws: Workspace, published?: ReadonlyMap<string, Publi
     if (ws.repo.head && !ws.repo.branch) notes.push(`detached HEAD at ${ws.repo.head.slice(0, 7)}`);
     if (ws.repo.tags.length === 0) notes.push(`no release tags found (${ws.config.release.componentTag}${ws.config.release.versionOf ? ` or ${ws.config.release.tag}` : ''}): every component counts as never released${ws.repo.shallow ? '; this shallow clone may simply lack them (git fetch --tags --unshallow)' : ''}`);
     else if (ws.repo.shallow) notes.push('shallow clone: tags or commits may be missing (git fetch --unshallow --tags)');
+    notes.push(...historyNotes(ws, history, rows));
   }
   return {
     project: ws.config.project,
@@ -113,8 +130,67 @@ export function buildStatus(ws: Workspace, published?: ReadonlyMap<string, Publi
     detached: !!ws.repo.head && !ws.repo.branch,
     shallow: ws.repo.shallow,
     tagsFound: ws.repo.tags.length,
+    history: {
+      reachableFrom: history.reachabilityKnown ? 'HEAD' : 'all tags',
+      ...(history.reachabilityKnown ? { tagsReachable: ws.repo.tags.filter((t) => t.reachable !== false).length } : {}),
+      ambiguous: history.ambiguous,
+      ignored: history.ignored,
+    },
     rows,
-    findings: workspaceFindings(ws, ws.config.components),
+    findings: [...workspaceFindings(ws, ws.config.components), ...historyFindings(history)],
     notes,
   };
+}
+
+/** How many names to spell out before "and N more": a note stays one readable line. */
+const SHOWN = 3;
+const sample = (names: readonly string[]) => names.slice(0, SHOWN).join(', ') + (names.length > SHOWN ? `, and ${names.length - SHOWN} more` : '');
+
+/**
+ * Tags that say nothing reliable about a release, as findings of status
+ * only: a stray tag is no reason to stop a lane (anyone who can push a tag
+ * could otherwise stop everyone's pipeline, even under --strict).
+ */
+function historyFindings(history: ReleaseHistory): Finding[] {
+  const out: Finding[] = [];
+  if (history.ignored.length > 0) {
+    out.push({
+      code: 'W_TAG_NOT_SEMVER',
+      severity: 'warning',
+      message: `${history.ignored.length === 1 ? 'tag' : `${history.ignored.length} tags`} ${sample(history.ignored.map((t) => `${t.tag} (${t.template})`))} ${history.ignored.length === 1 ? 'looks' : 'look'} like a release but ${history.ignored.length === 1 ? 'names' : 'name'} no semantic version (MAJOR.MINOR.PATCH, no leading zeros): ignored for release history; delete or rename ${history.ignored.length === 1 ? 'it' : 'them'} if ${history.ignored.length === 1 ? 'it was' : 'they were'} meant as releases`,
+    });
+  }
+  // One finding per set of components, not per tag: two generations sharing a prefix share hundreds of tags.
+  const groups = new Map<string, string[]>();
+  for (const a of history.ambiguous) {
+    const key = a.components.join(', ');
+    groups.set(key, [...(groups.get(key) ?? []), a.tag]);
+  }
+  for (const [components, tags] of groups) {
+    out.push({
+      code: 'W_TAG_AMBIGUOUS',
+      severity: 'warning',
+      message: `${tags.length === 1 ? 'tag' : `${tags.length} tags`} ${sample(tags)} ${tags.length === 1 ? 'matches' : 'match'} the tag templates of ${components}: counted as a release of each; give each of them its own tag: template in lanes.yaml so its history is its own`,
+    });
+  }
+  return out;
+}
+
+/** What status read the history from, and where that history looks wrong, in words. */
+function historyNotes(ws: Workspace, history: ReleaseHistory, rows: readonly StatusRow[]): string[] {
+  const notes: string[] = [];
+  const total = ws.repo.tags.length;
+  if (total > 0) {
+    if (history.reachabilityKnown) {
+      const other = ws.repo.tags.filter((t) => t.reachable === false).length;
+      notes.push(`last releases are read from the tags reachable from HEAD (${total - other} of ${total} tags)${other ? `; ${other} tag${other === 1 ? '' : 's'} on other branches ${other === 1 ? 'is' : 'are'} not counted` : ''}`);
+    } else notes.push(`last releases are read from all ${total} tags: git could not tell which of them HEAD contains`);
+  }
+  for (const r of rows) {
+    if (r.state !== 'behind last release' || !r.tags || !r.lastRelease) continue;
+    notes.push(
+      `${r.component} is at ${r.version} but ${r.tags.matched} tag${r.tags.matched === 1 ? '' : 's'} matched its template${r.tags.templates.length === 1 ? '' : 's'} ${r.tags.templates.join(', ')} (${r.tags.lowest} … ${r.tags.highest}, last ${r.lastRelease.tag}); if some belong to another component or an older generation, give ${r.component} its own tag: template in lanes.yaml`,
+    );
+  }
+  return notes;
 }

@@ -3,7 +3,7 @@ import { readAllVersions } from '../versions/read-versions.js';
 import { changedFilesSince, readRepoFacts } from '../git/repo-facts.js';
 import { lastReleases } from '../git/release-history.js';
 import { git } from '../git/run-git.js';
-import { filesUnder } from './source-changes.js';
+import { filesUnderSorted } from './source-changes.js';
 import { findUnlistedComponents } from './unlisted-components.js';
 import type { Workspace } from './workspace.js';
 
@@ -24,10 +24,17 @@ export async function readWorkspace(root: string): Promise<Workspace> {
       changedFilesSince(config.root, repo.head, [...lastRelease.values()].map((r) => r.commit), repo.prefix),
       git(config.root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']),
     ]);
+    const byName = new Map(config.components.map((c) => [c.name, c]));
+    // Each release commit's list sorted once, shared by all components released there.
+    const sorted = new Map<string, string[]>();
     for (const [component, record] of lastRelease) {
       const changed = changes.get(record.commit);
-      const c = config.components.find((x) => x.name === component)!;
-      changedSinceRelease.set(component, changed === undefined ? 'unknown' : filesUnder(c, changed));
+      if (changed === undefined) {
+        changedSinceRelease.set(component, 'unknown');
+        continue;
+      }
+      if (!sorted.has(record.commit)) sorted.set(record.commit, [...changed].sort());
+      changedSinceRelease.set(component, filesUnderSorted(byName.get(component)!, sorted.get(record.commit)!));
     }
     unlisted = findUnlistedComponents(config, files.split('\0').filter(Boolean));
   }

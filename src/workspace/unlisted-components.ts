@@ -10,13 +10,20 @@ const MARKERS = new Set(['Dockerfile', 'Chart.yaml', 'version.py', 'VERSION', 'p
  * Takes the list of tracked files, so it costs no extra I/O.
  */
 export function findUnlistedComponents(config: LanesConfig, files: readonly string[]): string[] {
-  const covered = config.components.flatMap((c) => [
-    ...c.sources,
-    ...c.versionFiles.map((v) => posix.dirname(v.file)),
-    ...(c.image ? [posix.dirname(c.image.dockerfile)] : []),
-    ...(c.chart ? [c.chart.path] : []),
-  ]);
-  const isCovered = (dir: string) => covered.some((p) => dir === p || dir.startsWith(`${p}/`) || (p === '.' ? true : false));
+  const covered = new Set(
+    config.components.flatMap((c) => [
+      ...c.sources,
+      ...c.versionFiles.map((v) => posix.dirname(v.file)),
+      ...(c.image ? [posix.dirname(c.image.dockerfile)] : []),
+      ...(c.chart ? [c.chart.path] : []),
+    ]).map((p) => p.replace(/\/+$/, '')),
+  );
+  if (covered.has('.')) return [];
+  // A directory is covered when it or one of its parents is: a walk up its path, not a scan of every component.
+  const isCovered = (dir: string) => {
+    for (let d = dir; d !== '.' && d !== ''; d = posix.dirname(d)) if (covered.has(d)) return true;
+    return false;
+  };
   const dirs = new Set<string>();
   for (const file of files) {
     if (!MARKERS.has(posix.basename(file))) continue;

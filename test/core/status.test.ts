@@ -110,6 +110,30 @@ describe('lanes status', () => {
     expect(s.findings).toContainEqual(expect.objectContaining({ code: 'W_UNLISTED_COMPONENT', message: expect.stringContaining('connectors/azure_blob looks like a component') }));
   });
 
+  it('ignores a stray tag that is not strict semver, reports it and exits 0 (text and --json)', async () => {
+    const dir = exampleRepo();
+    git(dir, 'tag', 'v0.3.88');
+    git(dir, 'tag', 'v09.9.9');
+    const text = await lanes(['status', '--source', dir]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/dsx-connect\s+0\.3\.88\s+agree\s+0\.3\.88 \(v0\.3\.88\)/);
+    expect(text.stdout).toContain('W_TAG_NOT_SEMVER: tag v09.9.9 (v{version}) looks like a release but names no semantic version');
+    const s = (await lanes(['status', '--json', '--source', dir])).json();
+    expect(s.history.ignored).toEqual([expect.objectContaining({ tag: 'v09.9.9', template: 'v{version}' })]);
+  });
+
+  it('says the last releases come from the tags reachable from HEAD', async () => {
+    const dir = exampleRepo();
+    git(dir, 'tag', 'aws-s3-connector-v0.5.2');
+    git(dir, 'checkout', '-q', '-b', 'next');
+    commitAll(dir, 'next');
+    git(dir, 'tag', 'aws-s3-connector-v0.6.0');
+    git(dir, 'checkout', '-q', 'main');
+    const r = await lanes(['status', '--source', dir]);
+    expect(r.stdout).toMatch(/aws-s3-connector\s+0\.5\.2\s+agree\s+0\.5\.2 \(aws-s3-connector-v0\.5\.2\)/);
+    expect(r.stdout).toContain('note: last releases are read from the tags reachable from HEAD (1 of 2 tags); 1 tag on other branches is not counted');
+  });
+
   it('works outside git, saying history is unknown', async () => {
     const dir = makeDir({ 'lanes.yaml': 'project: p\ncomponents:\n  - { name: a, version: { file: VERSION } }\n', VERSION: '1.0.0\n' });
     const r = await lanes(['status', '--source', dir]);
