@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve, posix } from 'node:path';
-import { LineCounter, parseDocument, parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { inferFormat } from '../versions/format-registry.js';
 import { configSchema, VERSION_FORMATS, type RawComponent, type RawConfig } from './schema.js';
@@ -8,6 +8,8 @@ import type { ChartSpec, Component, ImageSpec, LanesConfig, VersionFileSpec } fr
 import { findCollisions } from './collisions.js';
 import { tagTemplateClashes } from '../git/tag-template.js';
 import { formatYamlPath, lineOf } from './yaml-path.js';
+import { MAX_PATTERN_LENGTH, nestedQuantifier } from './value-checks.js';
+import { checkRepoPath, escapingSymlinks, NotATextFileError, readRegularFile, type PathKind } from '../workspace/repo-files.js';
 
 export const CONFIG_FILE = 'lanes.yaml';
 
@@ -23,19 +25,28 @@ export function loadConfig(rootDir: string): LanesConfig {
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new ConfigError([{ file: root, path: '', message: 'not a directory; pass the monorepo root with --source <dir>' }], 'cannot load the monorepo');
   }
-  if (!existsSync(full)) {
-    throw new ConfigError([{ file: full, path: '', message: 'file not found; run lanes in the monorepo root or pass --source <dir> (the directory holding lanes.yaml)' }], 'no lanes.yaml');
-  }
-  const text = readFileSync(full, 'utf8');
+  const text = readConfigText(full);
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    // The parser recurses per nesting level: a file of ten thousand "[" overflows the stack.
+    throw new ConfigError([{ file, path: '', message: `cannot be parsed (${(e as Error).message}); lanes.yaml is a short file of plain mappings and lists` }], 'lanes.yaml is not valid YAML');
+  }
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => ({ file, line: counter.linePos(e.pos[0]).line, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })),
       'lanes.yaml is not valid YAML',
     );
   }
-  const parsed = configSchema.safeParse(doc.toJS() ?? {});
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    throw new ConfigError([{ file, path: '', message: describeAliasError(e as Error) }], 'lanes.yaml is not valid YAML');
+  }
+  const parsed = configSchema.safeParse(data ?? {});
   if (!parsed.success) {
     const issues = flattenIssues(parsed.error.issues).map((issue) => {
       const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
@@ -61,8 +72,40 @@ export function loadConfig(rootDir: string): LanesConfig {
 
 type AddIssue = (path: string, message: string) => void;
 
+/** YAML aliases (`*name`) lanes.yaml may expand: plenty for sharing a block, far too few for a "billion laughs" bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+/** lanes.yaml's text, refusing a directory, a FIFO or a huge file (which would hang or exhaust memory) with a ConfigError. */
+function readConfigText(full: string): string {
+  const fail = (message: string, heading = 'cannot read lanes.yaml') => {
+    throw new ConfigError([{ file: full, path: '', message }], heading);
+  };
+  try {
+    return readRegularFile(full);
+  } catch (e) {
+    if (e instanceof NotATextFileError) return fail(`${e.reason}; lanes.yaml must be a regular file at the monorepo root`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return fail('file not found; run lanes in the monorepo root or pass --source <dir> (the directory holding lanes.yaml)', 'no lanes.yaml');
+    if (code === 'ELOOP') return fail('is a symlink loop; make lanes.yaml a regular file');
+    return fail(`cannot be read (${code ?? (e as Error).message}); check its permissions`);
+  }
+}
+
+function describeAliasError(e: Error): string {
+  if (/Excessive alias count/.test(e.message)) {
+    return `YAML aliases expand more than ${MAX_ALIAS_COUNT} times (an alias bomb, or far more sharing than lanes.yaml needs); write the repeated values out`;
+  }
+  const unresolved = /Unresolved alias[^:]*: (.*)$/.exec(e.message);
+  if (unresolved) return `YAML alias *${unresolved[1]} refers to no anchor; define &${unresolved[1]} before it is used, or write the value out`;
+  return `YAML cannot be read: ${e.message.split('\n')[0]}`;
+}
+
+/** What a path of `kind` is called in messages. */
+const KIND_WORD: Record<PathKind, string> = { file: 'a regular file', directory: 'a directory', any: 'a file or directory' };
+
 function normalise(raw: RawConfig, root: string, file: string, add: AddIssue): LanesConfig {
   const components = raw.components.map((c, index) => normaliseComponent(c, index, root, add));
+  if (raw.compose?.envFile) needIn(root, add)('compose.envFile', raw.compose.envFile, 'env file');
   return {
     root,
     file,
@@ -79,8 +122,34 @@ interface ComponentContext {
   at: string;
   root: string;
   add: AddIssue;
-  /** Reports `what not found: path` at `yamlPath` when `path` does not exist under the root; says whether it exists. */
+  /**
+   * Reports at `yamlPath` when `path` does not exist under the root, is not of
+   * the kind `what` calls for (a FIFO where a file belongs), or is a symlink whose
+   * real path leaves the monorepo; says whether it can be used.
+   */
   need: (yamlPath: string, path: string, what?: string) => boolean;
+}
+
+/** The kind of path each `what` of need() calls for. */
+function kindOf(what: string): PathKind {
+  if (what === 'directory' || what === 'build context' || what === 'chart directory') return 'directory';
+  if (what === 'path') return 'any';
+  return 'file';
+}
+
+/** need() for one root: existence, kind, and the real path staying inside the monorepo. */
+function needIn(root: string, add: AddIssue) {
+  return (yamlPath: string, path: string, what = 'file'): boolean => {
+    const kind = kindOf(what);
+    const problem = checkRepoPath(root, path, kind);
+    if (!problem) return true;
+    if (problem.kind === 'missing') add(yamlPath, `${what} not found: ${path}`);
+    else if (problem.kind === 'outside') {
+      add(yamlPath, `${path} leads outside the monorepo (its real path is ${problem.real}, through a symlink); lanes only reads and writes inside the repository: commit the ${what} itself, or point at a path inside it`);
+    } else if (problem.kind === 'wrong-type') add(yamlPath, `${path} is ${problem.is}, but lanes needs ${KIND_WORD[kind]} here (the ${what}); replace it, or point at the right path`);
+    else add(yamlPath, `${path} cannot be read (${problem.code}); check its permissions`);
+    return false;
+  };
 }
 
 function normaliseComponent(c: RawComponent, index: number, root: string, add: AddIssue): Component {
@@ -89,11 +158,7 @@ function normaliseComponent(c: RawComponent, index: number, root: string, add: A
     at,
     root,
     add,
-    need: (yamlPath, path, what = 'file') => {
-      const found = existsSync(join(root, path));
-      if (!found) add(yamlPath, `${what} not found: ${path}`);
-      return found;
-    },
+    need: needIn(root, add),
   };
 
   if (c.external && (c.image || c.chart || c.version)) {
@@ -110,7 +175,7 @@ function normaliseComponent(c: RawComponent, index: number, root: string, add: A
   const chart = c.chart ? normaliseChart(c, c.chart, versioned, versionFiles, ctx) : undefined;
 
   if (c.compose) {
-    ctx.need(`${at}.compose.file`, c.compose.file);
+    ctx.need(`${at}.compose.file`, c.compose.file, 'compose file');
     if (c.compose.role === 'optional' && !c.compose.flag) add(`${at}.compose.flag`, 'an optional compose file needs flag: the option that includes it (e.g. include-dsxa)');
   }
 
@@ -130,9 +195,20 @@ function normaliseComponent(c: RawComponent, index: number, root: string, add: A
 function normaliseVersionFiles(c: RawComponent, { at, root, add, need }: ComponentContext): VersionFileSpec[] {
   const entries = c.version?.files ?? (c.version?.file ? [c.version.file] : []);
   const out: VersionFileSpec[] = [];
+  const firstEntry = new Map<string, string>();
   entries.forEach((entry, n) => {
     const yamlPath = c.version?.files ? `${at}.version.files[${n}]` : `${at}.version.file`;
-    const spec = typeof entry === 'string' ? { file: entry } : entry;
+    const given = typeof entry === 'string' ? { file: entry } : entry;
+    // `./VERSION` and `VERSION` are one file: compare (and later write) the normal form.
+    const spec = { ...given, file: posix.normalize(given.file) };
+    // The same file read the same way twice is a slip; the same file with two different patterns is two tokens and fine.
+    const identity = JSON.stringify([spec.file, spec.format ?? inferFormat(spec.file), spec.pattern, spec.key, spec.variable, spec.package]);
+    const earlier = firstEntry.get(identity);
+    if (earlier !== undefined) {
+      add(yamlPath, `${spec.file} is listed twice (also ${earlier}); remove one of the two entries`);
+      return;
+    }
+    firstEntry.set(identity, yamlPath);
     const format = spec.format ?? inferFormat(spec.file);
     if (!format) {
       add(yamlPath, `cannot tell the version format of ${spec.file} from its name; add format: (one of ${VERSION_FORMATS.join(', ')})`);
@@ -156,6 +232,10 @@ function checkVersionPattern(pattern: string | undefined, yamlPath: string, add:
     add(yamlPath, 'format regex needs pattern: a regular expression with a named group (?<version>…)');
     return;
   }
+  if (pattern.length > MAX_PATTERN_LENGTH) {
+    add(`${yamlPath}.pattern`, `is ${pattern.length} characters long; a version pattern needs at most ${MAX_PATTERN_LENGTH}: match only the text around the version`);
+    return;
+  }
   try {
     new RegExp(pattern, 'd');
   } catch (e) {
@@ -163,6 +243,8 @@ function checkVersionPattern(pattern: string | undefined, yamlPath: string, add:
     return;
   }
   if (!pattern.includes('(?<version>')) add(`${yamlPath}.pattern`, 'the pattern needs a named group (?<version>…) around the version');
+  const nested = nestedQuantifier(pattern);
+  if (nested) add(`${yamlPath}.pattern`, `${nested}; repeat a character class instead (e.g. [0-9.]+ rather than (\\d+\\.)+)`);
 }
 
 function normaliseImage(c: RawComponent, raw: NonNullable<RawComponent['image']>, versioned: boolean, { at, add, need }: ComponentContext): ImageSpec {
@@ -174,11 +256,19 @@ function normaliseImage(c: RawComponent, raw: NonNullable<RawComponent['image']>
   return { name: raw.name, dockerfile, context, target: raw.target, buildArgs: raw.buildArgs ?? {}, platforms: raw.platforms ?? [] };
 }
 
-function normaliseChart(c: RawComponent, raw: NonNullable<RawComponent['chart']>, versioned: boolean, versionFiles: VersionFileSpec[], { at, root, add }: ComponentContext): ChartSpec {
+function normaliseChart(c: RawComponent, raw: NonNullable<RawComponent['chart']>, versioned: boolean, versionFiles: VersionFileSpec[], { at, root, add, need }: ComponentContext): ChartSpec {
   const chartFile = posix.join(raw.path, 'Chart.yaml');
-  const name = chartName(join(root, chartFile));
-  if (name === undefined) add(`${at}.chart.path`, `no Chart.yaml with a name: in ${raw.path}; point chart.path at the chart directory`);
-  else {
+  let name: string | undefined;
+  if (need(`${at}.chart.path`, raw.path, 'chart directory')) {
+    // helm package follows symlinks: one leading out of the repository would ship its target in the chart.
+    for (const link of escapingSymlinks(root, posix.normalize(raw.path))) {
+      add(`${at}.chart.path`, `${link.path} ${link.problem}; helm would package what it points at: replace it with the file itself`);
+    }
+    const chart = readChart(root, chartFile);
+    if ('problem' in chart) add(`${at}.chart.path`, `${chartFile} ${chart.problem}`);
+    else name = chart.name;
+  }
+  if (name !== undefined) {
     if (!versioned) add(`${at}.version`, `component "${c.name}" has a chart but no version; add version: { file: … }`);
     // The chart's own Chart.yaml carries the version too; bump keeps it in step.
     if (!versionFiles.some((v) => posix.normalize(v.file) === chartFile)) versionFiles.push({ file: chartFile, format: 'chart-yaml', yamlPath: `${at}.chart.path` });
@@ -192,19 +282,46 @@ function normaliseChart(c: RawComponent, raw: NonNullable<RawComponent['chart']>
   };
 }
 
-function chartName(chartFile: string): string | undefined {
-  if (!existsSync(chartFile)) return undefined;
+/** A chart's name from its Chart.yaml, or what is wrong with that file (missing, not YAML, a duplicate key, no name or version). */
+function readChart(root: string, chartFile: string): { name: string } | { problem: string } {
+  const where = checkRepoPath(root, chartFile, 'file');
+  if (where?.kind === 'missing') return { problem: 'not found; point chart.path at the chart directory (the one holding Chart.yaml)' };
+  if (where?.kind === 'outside') return { problem: `leads outside the monorepo (its real path is ${where.real}); commit the Chart.yaml itself` };
+  if (where) return { problem: where.kind === 'wrong-type' ? `is ${where.is}, not a regular file` : `cannot be read (${where.code})` };
+  let text: string;
   try {
-    const doc = parseYaml(readFileSync(chartFile, 'utf8')) as { name?: unknown } | null;
-    return typeof doc?.name === 'string' ? doc.name : undefined;
-  } catch {
-    return undefined;
+    text = readRegularFile(join(root, chartFile));
+  } catch (e) {
+    return { problem: e instanceof NotATextFileError ? e.reason : `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
   }
+  const counter = new LineCounter();
+  let doc: ReturnType<typeof parseDocument>;
+  let data: unknown;
+  try {
+    doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0]!;
+      const what = e.code === 'DUPLICATE_KEY' ? 'has a duplicate key' : 'is not valid YAML';
+      return { problem: `${what} at line ${counter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}; fix the chart (helm would refuse it too)` };
+    }
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    return { problem: `is not valid YAML: ${describeAliasError(e as Error)}` };
+  }
+  const chart = data as { name?: unknown; version?: unknown } | null;
+  if (chart === null || typeof chart !== 'object' || Array.isArray(chart)) return { problem: 'is not a YAML mapping; a Chart.yaml holds apiVersion, name, version, …' };
+  if (typeof chart.name !== 'string' || chart.name === '') return { problem: 'has no name:; add name: <chart name>' };
+  if (chart.version === undefined || chart.version === null) return { problem: 'has no version:; add version: X.Y.Z (helm needs it; lanes bump keeps it in step)' };
+  return { name: chart.name };
 }
 
 function cargoPackageName(cargoToml: string): string | undefined {
-  if (!existsSync(cargoToml)) return undefined;
-  const text = readFileSync(cargoToml, 'utf8');
+  let text: string;
+  try {
+    text = readRegularFile(cargoToml);
+  } catch {
+    return undefined;
+  }
   const pkg = /^\[package\][^\n]*\n((?:(?!\[)[^\n]*\n?)*)/m.exec(text)?.[1] ?? '';
   return /^name\s*=\s*"([^"]+)"/m.exec(pkg)?.[1];
 }

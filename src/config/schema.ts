@@ -11,7 +11,44 @@ const relPath = z
   .min(1, 'must be a non-empty path relative to the monorepo root')
   .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), {
     message: 'must be a path inside the monorepo (relative, without "..")',
-  });
+  })
+  // A path is handed to docker, helm and compose as an argument: a leading "-" would be read as a flag.
+  .refine((p) => !p.startsWith('-'), { message: 'must not start with "-" (tools would read it as a flag); write ./-name if you mean it' })
+  // eslint-disable-next-line no-control-regex
+  .refine((p) => !/[\x00-\x1f\x7f\\]/.test(p), { message: 'must not contain control characters, line breaks or "\\"; use "/" between directories' });
+
+/** A value lanes passes to docker, helm or kubectl as one argument: no whitespace, no leading "-". */
+const argToken = (what: string) =>
+  z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.\/:@-]*$/, `must be ${what}: letters, digits, "_", ".", "-", "/", ":" or "@", no spaces, not starting with "-"`);
+
+/**
+ * A registry host with an optional port: DNS labels (or an IPv4 address), no
+ * userinfo, no scheme. The namespace after it follows Docker's repository path
+ * rules (lower-case parts separated by "/").
+ */
+const REGISTRY_HOST = String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?))*(?::\d{1,5})?`;
+const REGISTRY_NAMESPACE = String.raw`(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*`;
+const registryProblem = (value: string, scheme: '' | 'oci://'): string | undefined => {
+  if (/\s/.test(value)) return 'must not contain spaces or line breaks';
+  if (scheme && !value.startsWith(scheme)) return `must be oci://host[:port]/namespace (helm pushes charts to OCI registries)`;
+  const rest = value.slice(scheme.length);
+  if (!scheme && /^[a-z][a-z0-9+.-]*:\/\//i.test(rest)) return 'must be host[:port]/namespace, without a scheme';
+  if (rest.startsWith('-')) return 'must not start with "-" (docker and helm would read it as a flag)';
+  if (/@/.test(rest.split('/')[0] ?? '')) return 'must not carry a user ("user@host"): give credentials with --registry-username/--registry-password or docker login';
+  if (!new RegExp(`^${REGISTRY_HOST}${REGISTRY_NAMESPACE}$`).test(rest)) {
+    return `must be ${scheme}host[:port]/namespace: a host name (letters, digits, ".", "-"), an optional port, then lower-case path parts (letters, digits, ".", "_", "-")`;
+  }
+  return undefined;
+};
+const registryValue = (scheme: '' | 'oci://') =>
+  z
+    .string()
+    .min(1)
+    .max(255)
+    .superRefine((v, ctx) => {
+      const problem = registryProblem(v, scheme);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 
 const name = z
   .string()
@@ -40,7 +77,7 @@ const versionFileObject = z
     /** regex format: a pattern with a named group `version`. */
     pattern: z.string().optional(),
     /** env-pin format: the variable whose image tag is the version (DSXCONNECT_IMAGE). */
-    key: z.string().optional(),
+    key: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name (letters, digits, "_")').optional(),
     /** python format: the variable name; default is the first assignment whose name contains "version". */
     variable: z.string().optional(),
     /** cargo-lock format: the package whose entry to read; default is the name in the sibling Cargo.toml. */
@@ -65,11 +102,14 @@ const imageSchema = z
     name: name.describe('repository name, without registry or namespace'),
     dockerfile: relPath.optional(),
     context: relPath.optional(),
-    target: z.string().optional(),
-    buildArgs: z.record(z.string(), z.string()).optional(),
+    target: argToken('a Dockerfile stage name').optional(),
+    buildArgs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a build arg name is letters, digits and "_", not starting with a digit'), z.string()).optional(),
     platforms: z.array(z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, 'must look like linux/amd64')).optional(),
   })
   .strict();
+
+/** A key path into values.yaml as `helm --set` takes it: no "=", ",", spaces or leading "-". */
+const valuesKey = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'must be a values.yaml key path such as image.repository (letters, digits, "_", "-", "."), as helm --set takes it');
 
 const chartSchema = z
   .object({
@@ -77,14 +117,14 @@ const chartSchema = z
     /** Where the image repository/tag/pullPolicy live in values.yaml (deploy-all-local sets them). */
     values: z
       .object({
-        repository: z.string().default('image.repository'),
-        tag: z.string().default('image.tag'),
-        pullPolicy: z.string().default('image.pullPolicy'),
+        repository: valuesKey.default('image.repository'),
+        tag: valuesKey.default('image.tag'),
+        pullPolicy: valuesKey.default('image.pullPolicy'),
       })
       .strict()
       .optional(),
     release: name.optional().describe('helm release name for deploy-all-local; default: the component name'),
-    namespace: z.string().optional(),
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace: lower-case letters, digits and "-", at most 63, not starting or ending with "-"').max(63).optional(),
   })
   .strict();
 
@@ -109,7 +149,7 @@ const componentSchema = z
     image: imageSchema.optional(),
     chart: chartSchema.optional(),
     compose: composeSchema.optional(),
-    external: z.object({ image: z.string().min(1) }).strict().optional(),
+    external: z.object({ image: argToken('an image reference such as docker.io/dsxconnect/dpa-rocky9:4.1.1') }).strict().optional(),
     /** This component's release tags, when its history was tagged otherwise than release.componentTag (`connector-aws-v{version}`). */
     tag: z
       .string()
@@ -121,10 +161,19 @@ const componentSchema = z
   })
   .strict();
 
+/** release.tag (`product`) and release.componentTag (`component`, which must name the component). */
+const tagTemplate = (kind: 'product' | 'component') =>
+  z.string().superRefine((t, ctx) => {
+    const problem =
+      tagTemplateProblem(t, { component: kind === 'component' }) ??
+      (kind === 'component' && !t.includes('{component}') ? 'must contain {component}: without it every component of a release gets the same tag (give a component its own tag: for a fixed name)' : undefined);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 const registryPairSchema = z
   .object({
-    images: z.string().min(1).regex(/^[^:/]+(:\d+)?(\/[a-z0-9._-]+)*$/, 'must be host[:port]/namespace, without a scheme'),
-    charts: z.string().regex(/^oci:\/\/[^/]+(\/[a-z0-9._-]+)*$/, 'must be oci://host[:port]/namespace'),
+    images: registryValue(''),
+    charts: registryValue('oci://'),
   })
   .strict();
 
@@ -134,16 +183,19 @@ export const configSchema = z
     registries: z.object({ dev: registryPairSchema.optional(), release: registryPairSchema.optional() }).strict().optional(),
     release: z
       .object({
-        tag: z.string().includes('{version}', { message: 'must contain {version}' }).default('v{version}'),
+        tag: tagTemplate('product').default('v{version}'),
         versionOf: z.string().optional(),
-        componentTag: z.string().includes('{version}', { message: 'must contain {version}' }).default('{component}-v{version}'),
-        github: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/repo').optional(),
+        componentTag: tagTemplate('component').default('{component}-v{version}'),
+        github: z
+          .string()
+          .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, 'must be owner/repo as on GitHub (e.g. dsxconnect/dsx-connect): letters, digits and "-" for the owner, no "." or ".." as the repository')
+          .optional(),
       })
       .strict()
       .default({ tag: 'v{version}', componentTag: '{component}-v{version}' }),
     compose: z
       .object({
-        network: z.string().optional(),
+        network: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a Docker network name: letters, digits, "_", ".", "-", starting with a letter or digit').optional(),
         project: name.optional(),
         envFile: relPath.optional(),
       })

@@ -1,9 +1,9 @@
 import semver from 'semver';
-import { GuardrailError } from '../errors.js';
+import { GuardrailError, UsageError } from '../errors.js';
 import type { Component } from '../config/model.js';
 import type { FileEdit } from './file-edit.js';
-import type { LocatedFile } from './read-versions.js';
-import { replaceTokens } from './token.js';
+import { publishProblem, type LocatedFile } from './read-versions.js';
+import { replaceTokens, type VersionToken } from './token.js';
 import { nextVersion, type BumpRequest } from './next-version.js';
 
 export interface BumpPlan {
@@ -24,20 +24,50 @@ export function planBump(
   request: BumpRequest,
   opts: { allowDowngrade?: boolean; lastReleased?: string },
 ): BumpPlan {
-  const values = files.flatMap((f) => f.tokens.map((t) => t.value)).filter((v) => semver.valid(v));
+  const values = files.flatMap((f) => f.tokens.map((t) => t.value)).filter((v) => semver.valid(v) === v);
   // When files disagree, the highest one is the floor: a bump never goes back.
   const from = values.reduce((max, v) => (semver.gt(v, max) ? v : max), values[0] ?? '0.0.0');
   const to = nextVersion(from, request);
+  const unfit = publishProblem(component, to);
+  if (unfit) throw new UsageError(`${component.name} ${to}: ${unfit}`);
   if (!opts.allowDowngrade) {
     if (!semver.gt(to, from)) {
-      throw new GuardrailError(`E_VERSION_NOT_GREATER: ${component.name} ${to} is not greater than the checked-in ${from}; choose a higher version, or pass --allow-downgrade if you mean it`, [{ code: 'E_VERSION_NOT_GREATER', message: `${to} <= ${from}` }]);
+      const message = `${component.name} ${to} is not greater than the checked-in ${from}; choose a higher version, or pass --allow-downgrade if you mean it`;
+      throw new GuardrailError([{ code: 'E_VERSION_NOT_GREATER', severity: 'error', component: component.name, version: to, message }]);
     }
     if (opts.lastReleased && !semver.gt(to, opts.lastReleased)) {
-      throw new GuardrailError(`E_VERSION_NOT_GREATER: ${component.name} ${to} is not greater than the last released ${opts.lastReleased}; choose a higher version`, [{ code: 'E_VERSION_NOT_GREATER', message: `${to} <= ${opts.lastReleased}` }]);
+      const message = `${component.name} ${to} is not greater than the last released ${opts.lastReleased}; choose a higher version`;
+      throw new GuardrailError([{ code: 'E_VERSION_NOT_GREATER', severity: 'error', component: component.name, version: to, message }]);
     }
   }
-  const edits = files
+  const edits = mergeByFile(files)
     .map((f) => ({ path: f.spec.file, before: f.content, after: replaceTokens(f.content, f.tokens, to) }))
     .filter((e) => e.before !== e.after);
   return { component: component.name, from, to, edits };
+}
+
+/**
+ * One entry per real file: two entries of lanes.yaml may read one file (two
+ * patterns on one build.gradle, or a symlink and its target), and writing it
+ * twice from the same original would lose the first write. Their tokens are
+ * merged; the same span found twice counts once.
+ */
+function mergeByFile(files: readonly LocatedFile[]): LocatedFile[] {
+  const byReal = new Map<string, LocatedFile>();
+  for (const f of files) {
+    const prior = byReal.get(f.real);
+    if (!prior) {
+      byReal.set(f.real, { ...f, tokens: [...f.tokens] });
+      continue;
+    }
+    for (const t of f.tokens) {
+      if (prior.tokens.some((p) => p.start === t.start && p.end === t.end)) continue;
+      const overlap = prior.tokens.find((p: VersionToken) => t.start < p.end && p.start < t.end);
+      if (overlap) {
+        throw new UsageError(`${f.spec.file}: ${f.spec.yamlPath} and ${prior.spec.yamlPath} find overlapping versions in the same file; make the patterns match different text, or remove one`);
+      }
+      prior.tokens.push(t);
+    }
+  }
+  return [...byReal.values()];
 }

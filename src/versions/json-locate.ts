@@ -1,3 +1,5 @@
+import { VersionFormatError } from './token.js';
+
 /**
  * Finds string values in JSON text by their path, with their byte offsets, so
  * a version inside package.json can be replaced without re-serialising the
@@ -11,7 +13,10 @@ export interface JsonStringSpan {
   value: string;
 }
 
-export class JsonSyntaxError extends Error {}
+export class JsonSyntaxError extends VersionFormatError {}
+
+/** Deepest nesting read; package.json files are a few levels deep. */
+const MAX_DEPTH = 256;
 
 /** Returns the span (inside the quotes) of the string at `path`, or undefined when absent or not a string. */
 export function findJsonString(text: string, path: readonly string[]): JsonStringSpan | undefined {
@@ -31,18 +36,38 @@ export function findJsonString(text: string, path: readonly string[]): JsonStrin
     while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
     if (i >= text.length) fail('unterminated string');
     const end = i++;
-    return { start, end, value: JSON.parse(text.slice(start - 1, end + 1)) as string };
+    let value: string;
+    try {
+      value = JSON.parse(text.slice(start - 1, end + 1)) as string;
+    } catch {
+      return fail('invalid string (a bad escape or a raw control character)');
+    }
+    return { start, end, value };
   };
+  const lineAt = (offset: number) => text.slice(0, offset).split('\n').length;
+  /** `at` is an ancestor of the wanted path: a key set twice here decides which value is read. */
+  const onPath = (at: string[]) => at.length < path.length && at.every((k, n) => k === path[n]);
   const value = (at: string[]): void => {
+    // Recursion per nesting level: bound it, so "[[[[…" is an error and not a stack overflow.
+    if (at.length > MAX_DEPTH) fail(`nested more than ${MAX_DEPTH} levels deep`);
     ws();
     const ch = text[i];
     if (ch === '{') {
       i++;
       ws();
       if (text[i] === '}') return void i++;
+      const seen = new Map<string, number>();
       for (;;) {
         ws();
+        const keyAt = i;
         const key = str().value;
+        if (onPath(at) && key === path[at.length]) {
+          const first = seen.get(key);
+          if (first !== undefined) {
+            throw new JsonSyntaxError(`"${[...at, key].join('.')}" is set twice (lines ${lineAt(first)} and ${lineAt(keyAt)}): node and npm take the last, so lanes will not guess; remove one`);
+          }
+          seen.set(key, keyAt);
+        }
         ws();
         if (text[i++] !== ':') fail('expected ":"');
         value([...at, key]);

@@ -1,5 +1,12 @@
 import type { VersionFileSpec } from '../config/model.js';
 
+/**
+ * A version file's content is wrong in a way the user must fix (invalid JSON, a
+ * key set twice, a pattern that runs too long): reported as an E_CONFIG issue
+ * naming the file, never as an internal error.
+ */
+export class VersionFormatError extends Error {}
+
 /** Where a version sits in a file: replacing content[start, end) rewrites it and nothing else. */
 export interface VersionToken {
   start: number;

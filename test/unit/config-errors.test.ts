@@ -58,7 +58,8 @@ const cases: Case[] = [
   { name: 'an env pin without a key', files: { 'lanes.yaml': yamlWith('  - name: a\n    version: { file: sample.env }\n'), 'sample.env': 'X=a:1.0.0\n' }, expect: ['env-pin needs key'] },
   { name: 'a Dockerfile that does not exist', files: { ...base(), 'api/Dockerfile': undefined as never }, expect: ['components[0].image', 'Dockerfile not found: api/Dockerfile'] },
   { name: 'an image without a version', files: { 'lanes.yaml': yamlWith('  - name: a\n    image: { name: a }\n'), Dockerfile: '' }, expect: ['components[0].version', 'builds an image but has no version'] },
-  { name: 'a chart directory without Chart.yaml', files: { ...base(), 'lanes.yaml': base()['lanes.yaml']!.replace('    image: { name: api }', '    image: { name: api }\n    chart: { path: api/helm }') }, expect: ['components[0].chart.path', 'no Chart.yaml'] },
+  { name: 'a chart directory without Chart.yaml', files: { ...base(), 'lanes.yaml': base()['lanes.yaml']!.replace('    image: { name: api }', '    image: { name: api }\n    chart: { path: api/helm }'), 'api/helm/values.yaml': '' }, expect: ['components[0].chart.path', 'api/helm/Chart.yaml not found'] },
+  { name: 'a chart directory that does not exist', files: { ...base(), 'lanes.yaml': base()['lanes.yaml']!.replace('    image: { name: api }', '    image: { name: api }\n    chart: { path: api/helm }') }, expect: ['components[0].chart.path', 'chart directory not found: api/helm'] },
   { name: 'a compose file that does not exist', files: { 'lanes.yaml': yamlWith('  - name: a\n    external: { image: x }\n    compose: { file: c.yaml, role: core }\n') }, expect: ['components[0].compose.file', 'file not found: c.yaml'] },
   { name: 'an unknown compose role', files: { 'lanes.yaml': yamlWith('  - name: a\n    external: { image: x }\n    compose: { file: c.yaml, role: main }\n'), 'c.yaml': '' }, expect: ['components[0].compose.role'] },
   { name: 'an optional compose file without a flag', files: { 'lanes.yaml': yamlWith('  - name: a\n    external: { image: x }\n    compose: { file: c.yaml, role: optional }\n'), 'c.yaml': '' }, expect: ['components[0].compose.flag', 'include-dsxa'] },
@@ -132,7 +133,7 @@ describe('bad flags', () => {
 });
 
 describe('bump on a read-only version file', () => {
-  it('refuses, names the file, and writes no file', async () => {
+  it('refuses with E_VERSION_FILE_READONLY and exit 1 (the machine, not the usage), names the file, and writes no file', async () => {
     const dir = makeDir({
       ...base(),
       'lanes.yaml': base()['lanes.yaml']!.replace('    version: { file: api/version.py }', '    version: { files: [api/version.py, api/VERSION] }'),
@@ -140,8 +141,8 @@ describe('bump on a read-only version file', () => {
     });
     chmodSync(join(dir, 'api/VERSION'), 0o444);
     const r = await lanes(['bump', 'api', '--patch', '--source', dir]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('api/VERSION: is not writable');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[E_VERSION_FILE_READONLY]: api/VERSION: is not writable');
     expect(read(dir, 'api/version.py')).toBe('__version__ = "1.0.0"\n');
     expect(read(dir, 'api/VERSION')).toBe('1.0.0\n');
   });

@@ -10,8 +10,7 @@ const spec = (format: VersionFormatName, extra: Partial<VersionFileSpec> = {}): 
 function roundTrip(format: VersionFormatName, content: string, extra: Partial<VersionFileSpec> = {}) {
   const tokens = FORMATS[format].locate(content, spec(format, extra));
   const written = replaceTokens(content, tokens, '9.9.9');
-  const expected = tokens.reduceRight((acc, t) => acc.slice(0, t.start) + '9.9.9' + acc.slice(t.end), content);
-  return { values: tokens.map((t) => t.value), labels: tokens.map((t) => t.label), written, expected };
+  return { values: tokens.map((t) => t.value), labels: tokens.map((t) => t.label), written };
 }
 
 describe('version file formats', () => {

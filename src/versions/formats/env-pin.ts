@@ -1,4 +1,4 @@
-import type { VersionFormat } from '../token.js';
+import { VersionFormatError, type VersionFormat } from '../token.js';
 
 /**
  * An image pin in an env file: `DSXCONNECT_IMAGE=dsxconnect/dsx-connect:0.3.88`.
@@ -8,9 +8,14 @@ import type { VersionFormat } from '../token.js';
 export const envPin: VersionFormat = {
   locate(content, spec) {
     const key = spec.key!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const re = new RegExp(`^[ \\t]*(?:export[ \\t]+)?${key}[ \\t]*=[ \\t]*(["']?)([^"'\\s#]+)\\1`, 'dm');
-    const m = re.exec(content);
-    if (!m) return [];
+    const re = new RegExp(`^[ \\t]*(?:export[ \\t]+)?${key}[ \\t]*=[ \\t]*(["']?)([^"'\\s#]*)\\1`, 'dgm');
+    const all = [...content.matchAll(re)];
+    if (all.length > 1) {
+      const lines = all.map((x) => content.slice(0, x.index).split('\n').length);
+      throw new VersionFormatError(`${spec.key} is set ${all.length} times (lines ${lines.join(', ')}): compose and shells take the last, so lanes will not guess; keep one`);
+    }
+    const m = all[0] as RegExpExecArray | undefined;
+    if (!m || m[2] === '') return [];
     const ref = m[2]!;
     const colon = ref.lastIndexOf(':');
     if (colon < 0 || ref.indexOf('/', colon) >= 0) return [];

@@ -1,4 +1,4 @@
-import type { VersionToken } from '../token.js';
+import { VersionFormatError, type VersionToken } from '../token.js';
 
 /**
  * Finds `version = "…"` directly inside one of the given TOML tables. A line
@@ -23,6 +23,11 @@ export function locateTomlVersion(content: string, tables: readonly string[]): V
     if (!tables.includes(table)) continue;
     const kv = /^\s*version\s*=\s*(["'])([^"'\r\n]*)\1/d.exec(line);
     if (kv) {
+      const twice = tokens.find((t) => t.label === `[${table}] version`);
+      if (twice) {
+        const line = (at: number) => content.slice(0, at).split('\n').length;
+        throw new VersionFormatError(`[${table}] sets version twice (lines ${line(twice.start)} and ${line(m.index!)}), which is not valid TOML; keep one`);
+      }
       const [s, e] = kv.indices![2]!;
       tokens.push({ start: m.index! + s, end: m.index! + e, value: kv[2]!, label: `[${table}] version` });
     }
