@@ -5,11 +5,15 @@
  * them into exit codes; nothing else calls `process.exit`.
  */
 
+import type { Code } from './codes.js';
+import type { Finding } from './guardrails/finding.js';
+
 /** Exit codes, as documented in the README. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export abstract class LanesError extends Error {
-  abstract readonly code: string;
+  /** A code of src/codes.ts. */
+  abstract readonly code: Code;
   /** 1: a guardrail or a step failed; 2: bad usage or bad configuration. */
   abstract readonly exitCode: number;
 }
@@ -23,6 +27,8 @@ export interface ConfigIssue {
   /** YAML path such as `components[2].version.file`; empty for the whole file. */
   path: string;
   message: string;
+  /** A finer code than E_CONFIG, where a caller decides on it (bump --version repairs E_VERSION_NOT_SEMVER). */
+  code?: 'E_VERSION_NOT_SEMVER';
 }
 
 export function formatIssue(issue: ConfigIssue): string {
@@ -48,20 +54,24 @@ export class UsageError extends LanesError {
   }
 }
 
-/** A version file cannot be read or written in the way lanes needs. */
+/** A version file cannot be written in the way lanes needs (an I/O failure, not a usage mistake: exit 1). */
 export class VersionFileError extends LanesError {
-  readonly exitCode = EXIT.usage;
-  constructor(readonly code: string, readonly file: string, message: string) {
+  readonly exitCode = EXIT.failed;
+  constructor(readonly code: Code, readonly file: string, message: string) {
     super(`${file}: ${message}`);
   }
 }
 
-/** A guardrail stopped the command (see guardrails/finding.ts for the codes). */
+/**
+ * A guardrail stopped the command. Its code is that of the first error
+ * finding, and the findings travel with it as data (for `--json`).
+ */
 export class GuardrailError extends LanesError {
-  readonly code = 'E_GUARDRAIL';
+  readonly code: Code;
   readonly exitCode = EXIT.failed;
-  constructor(message: string, readonly findings: readonly { code: string; message: string }[] = []) {
+  constructor(readonly findings: readonly Finding[], message = findings.map((f) => `${f.code}: ${f.message}`).join('\n')) {
     super(message);
+    this.code = (findings.find((f) => f.severity === 'error') ?? findings[0])?.code ?? 'E_STEP';
   }
 }
 
@@ -80,7 +90,7 @@ export class ExecError extends LanesError {
 /** A registry answered in a way we cannot proceed from (auth refused, unreachable after retries). */
 export class RegistryError extends LanesError {
   readonly exitCode = EXIT.failed;
-  constructor(readonly code: string, message: string) {
+  constructor(readonly code: 'E_REGISTRY' | 'E_REGISTRY_AUTH' | 'E_REGISTRY_UNAVAILABLE' | 'E_REGISTRY_UNREACHABLE', message: string) {
     super(message);
   }
 }

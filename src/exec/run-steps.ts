@@ -1,21 +1,38 @@
-import { LanesError } from '../errors.js';
+import { ExecError, LanesError, StepError } from '../errors.js';
 import type { Step } from '../plan/types.js';
+import type { AnyStepOutputs, StepKind, StepOutputs } from './executor.js';
 
 export type StepStatus = 'ok' | 'failed' | 'skipped';
 
-export interface StepResult {
+interface ResultOf<K extends StepKind> {
   id: string;
-  kind: Step['kind'];
+  kind: K;
   component?: string;
   status: StepStatus;
   /** Why it was skipped, or why it failed. */
   reason?: string;
+  /** The code of the error that failed it (E_EXEC, E_STEP, a guardrail's code…). */
+  code?: string;
   durationMs: number;
-  /** What the step produced: image IDs and digests, pushed references, files. */
-  outputs: Record<string, string>;
+  /** What the step produced (digests, pushed references, files); empty unless it succeeded. */
+  outputs: StepOutputs[K] | Record<string, never>;
 }
+/** One step's result, typed by its kind. */
+export type StepResult = { [K in StepKind]: ResultOf<K> }[StepKind];
 
-export type StepHandler = (step: Step) => Promise<Record<string, string> | void>;
+export type StepHandler = (step: Step) => Promise<AnyStepOutputs | Record<string, never> | void>;
+
+/**
+ * Errors from outside lanes (an SDK's own error, a bug) still fail only their
+ * step: the run goes on to its summary instead of ending with steps unobserved.
+ */
+function asLanesError(e: unknown): LanesError {
+  if (e instanceof LanesError) return e;
+  const err = e as { name?: string; message?: string; cmd?: string[]; exitCode?: number; stderr?: string };
+  // The Dagger SDK's ExecError: a command inside a container failed.
+  if (err?.name === 'ExecError' && Array.isArray(err.cmd)) return new ExecError(err.cmd.join(' '), err.exitCode ?? null, err.stderr ?? '');
+  return new StepError(err?.message ?? String(e));
+}
 
 export interface RunOptions {
   /** Steps run side by side at most. */
@@ -66,14 +83,16 @@ export async function runSteps(steps: readonly Step[], handle: StepHandler, opts
       } else {
         opts.onStart?.(step);
         const started = performance.now();
-        const run = handle(step).then(
-          (outputs) => record({ id: step.id, kind: step.kind, component: step.component, status: 'ok', durationMs: performance.now() - started, outputs: outputs ?? {} }),
-          (e: unknown) => {
-            if (!(e instanceof LanesError)) throw e;
-            failed = true;
-            record({ id: step.id, kind: step.kind, component: step.component, status: 'failed', reason: e.message, durationMs: performance.now() - started, outputs: {} });
-          },
-        );
+        const run = Promise.resolve()
+          .then(() => handle(step))
+          .then(
+            (outputs) => record({ id: step.id, kind: step.kind, component: step.component, status: 'ok', durationMs: performance.now() - started, outputs: outputs ?? {} } as StepResult),
+            (e: unknown) => {
+              const error = asLanesError(e);
+              failed = true;
+              record({ id: step.id, kind: step.kind, component: step.component, status: 'failed', reason: error.message, code: error.code, durationMs: performance.now() - started, outputs: {} });
+            },
+          );
         running.set(step.id, run.finally(() => running.delete(step.id)));
       }
     }

@@ -1,5 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFile } from 'node:child_process';
-import { resolve, sep } from 'node:path';
 import { ExecError } from '../errors.js';
 
 export interface GitResult {
@@ -10,26 +10,25 @@ export interface GitResult {
 
 export type GitRunner = (cwd: string, args: readonly string[], input?: string, extraEnv?: NodeJS.ProcessEnv) => Promise<GitResult>;
 
-const runners = new Map<string, GitRunner>();
+const scope = new AsyncLocalStorage<GitRunner>();
 
 /**
- * Answers git for the working copy at `root` with `runner` instead of the
- * git binary. The Dagger module's runtime has no git, so it runs git in a
- * container on the source Directory; everything that reads git facts goes
- * through runGit and works unchanged. Other directories keep using git.
+ * Runs `fn` with git answered by `runner` — for everything `fn` starts, and
+ * nothing else. The Dagger module's runtime has no git binary, so a command
+ * run there passes a runner that runs git in a container on the source
+ * Directory; commands take the runner in their context and scope it here.
  */
-export function useGitRunner(root: string, runner: GitRunner): void {
-  runners.set(resolve(root), runner);
+export function withGitRunner<T>(runner: GitRunner, fn: () => Promise<T>): Promise<T> {
+  return scope.run(runner, fn);
 }
 
-/** Runs git in `cwd`; never throws for a non-zero exit (callers decide what it means). */
+/** Runs git in `cwd` (with the runner in scope, else the git binary); never throws for a non-zero exit. */
 export function runGit(cwd: string, args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GitResult> {
-  const dir = resolve(cwd);
-  const root = [...runners.keys()].find((r) => dir === r || dir.startsWith(`${r}${sep}`));
-  return (root ? runners.get(root)! : execGit)(cwd, args, input, extraEnv);
+  return (scope.getStore() ?? hostGit)(cwd, args, input, extraEnv);
 }
 
-function execGit(cwd: string, args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GitResult> {
+/** The git binary on PATH. */
+export function hostGit(cwd: string, args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GitResult> {
   return new Promise((resolveResult, reject) => {
     const child = execFile(
       'git',

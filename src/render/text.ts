@@ -1,3 +1,8 @@
+/**
+ * The text both adapters print (the CLI to stdout, a Dagger function as its
+ * return value): one renderer per report, so `npx lanes X` and `dagger call X`
+ * read the same.
+ */
 import type { Finding } from '../guardrails/finding.js';
 import type { Plan, Step } from '../plan/types.js';
 import type { Status, StatusRow } from '../status/build-status.js';
@@ -99,9 +104,19 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
 }
 
+function digestOf(r: StepResult): string | undefined {
+  return 'digest' in r.outputs ? r.outputs.digest : undefined;
+}
+
+/** The one thing worth showing of a step's result: its digest, image, file or URL, else why it did not run. */
+function resultText(r: StepResult): string {
+  const o = r.outputs as Partial<Record<'digest' | 'imageId' | 'file' | 'url', string>>;
+  return o.digest ?? o.imageId ?? o.file ?? o.url ?? (r.reason ?? '').split('\n')[0] ?? '';
+}
+
 export function renderStepLine(r: StepResult): string {
   const mark = r.status === 'ok' ? 'ok  ' : r.status === 'failed' ? 'FAIL' : 'skip';
-  const detail = r.status === 'ok' ? (r.outputs.digest ? ` ${r.outputs.digest}` : '') : ` (${(r.reason ?? '').split('\n')[0]})`;
+  const detail = r.status === 'ok' ? (digestOf(r) ? ` ${digestOf(r)}` : '') : ` (${(r.reason ?? '').split('\n')[0]})`;
   return `${mark} ${r.id.padEnd(40)} ${formatDuration(r.durationMs).padStart(7)}${detail}`;
 }
 
@@ -109,7 +124,7 @@ export function renderSummary(results: readonly StepResult[]): string {
   const ok = results.filter((r) => r.status === 'ok').length;
   const failed = results.filter((r) => r.status === 'failed');
   const skipped = results.filter((r) => r.status === 'skipped').length;
-  const out = ['', table(['STEP', 'STATUS', 'TIME', 'RESULT'], results.map((r) => [r.id, r.status, formatDuration(r.durationMs), r.outputs.digest ?? r.outputs.imageId ?? r.outputs.file ?? r.outputs.url ?? (r.reason ?? '').split('\n')[0] ?? ''])), ''];
+  const out = ['', table(['STEP', 'STATUS', 'TIME', 'RESULT'], results.map((r) => [r.id, r.status, formatDuration(r.durationMs), resultText(r)])), ''];
   out.push(`${ok} ok, ${failed.length} failed, ${skipped} skipped`);
   for (const f of failed) out.push('', `${f.id} failed:`, `  ${(f.reason ?? '').split('\n').join('\n  ')}`);
   return out.join('\n');

@@ -108,9 +108,14 @@ describe('planDev (pure)', () => {
 
 describe('isCI', () => {
   it('recognises CI=true and the variables of common CI systems, and nothing else', async () => {
-    const { isCI } = await import('../../src/plan/compute-plan.js');
+    const { isCI } = await import('../../src/facts/ci.js');
     expect([{ CI: 'true' }, { GITHUB_ACTIONS: 'true' }, { GITLAB_CI: 'true' }, { JENKINS_URL: 'http://j' }].map(isCI)).toEqual([true, true, true, true]);
     expect([{}, { CI: 'false' }, { CI: '0' }, { CI: '' }].map(isCI)).toEqual([false, false, false, false]);
+  });
+
+  it('does not take a CI variable that says no (CI=no, CI=off, CI=False) for CI', async () => {
+    const { isCI } = await import('../../src/facts/ci.js');
+    expect([{ CI: 'no' }, { CI: 'off' }, { CI: 'False' }, { GITLAB_CI: 'false' }].map(isCI)).toEqual([false, false, false, false]);
   });
 });
 

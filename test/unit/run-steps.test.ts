@@ -12,7 +12,7 @@ function controlled(fail: string[] = []) {
   let maxRunning = 0;
   const pending = new Map<string, () => void>();
   const handle = (s: Step) =>
-    new Promise<Record<string, string>>((resolve, reject) => {
+    new Promise<Record<string, never>>((resolve, reject) => {
       started.push(s.id);
       maxRunning = Math.max(maxRunning, ++running);
       pending.set(s.id, () => {

@@ -7,20 +7,21 @@ import type { StepOf } from '../../plan/types.js';
 import type { HostContext } from './context.js';
 import { dockerBuildArgs } from '../command-args.js';
 import { run } from './run-command.js';
+import type { StepOutputs } from '../executor.js';
 
 /**
  * `docker build` with the plan's tags, labels and build args. Build args are
  * for configuration only: secrets never go there (they would be visible in
  * the image history).
  */
-export async function buildImage(ctx: HostContext, step: StepOf<'build-image'>): Promise<Record<string, string>> {
+export async function buildImage(ctx: HostContext, step: StepOf<'build-image'>): Promise<StepOutputs['build-image']> {
   if (step.platforms.length > 1) {
     throw new StepError(`${step.component}: multi-platform images (${step.platforms.join(', ')}) need a builder that can hold several platforms; use the Dagger module (dagger call …), which builds every platform variant`);
   }
   const args = dockerBuildArgs(step);
   await run(ctx, ctx.docker, args, { stream: true });
   const { stdout } = await run(ctx, ctx.docker, ['image', 'inspect', '--format', '{{.Id}}', step.tags[0]!]);
-  return { imageId: stdout.trim(), tags: step.tags.join(' ') };
+  return { imageId: stdout.trim(), tags: step.tags };
 }
 
 /**
@@ -28,7 +29,7 @@ export async function buildImage(ctx: HostContext, step: StepOf<'build-image'>):
  * given, so the password goes to `docker login` on stdin and is never
  * written into the user's own config or any command line.
  */
-export async function pushImage(ctx: HostContext, step: StepOf<'push-image'>): Promise<Record<string, string>> {
+export async function pushImage(ctx: HostContext, step: StepOf<'push-image'>): Promise<StepOutputs['push-image']> {
   const registry = loginHost(parseRef(step.ref).registry);
   const configDir = ctx.registryAuth ? mkdtempSync(join(tmpdir(), 'lanes-docker-')) : undefined;
   const base = configDir ? ['--config', configDir] : [];

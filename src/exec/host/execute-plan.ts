@@ -1,51 +1,34 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Plan, Step } from '../../plan/types.js';
-import { runSteps, type RunOptions, type StepResult } from '../run-steps.js';
+import type { Plan } from '../../plan/types.js';
+import type { Executor } from '../executor.js';
+import { publishGitHubRelease } from '../../publish/github-release.js';
 import type { HostContext } from './context.js';
 import { buildImage, pushImage } from './docker.js';
 import { dependencyBuild, deploy, lint, packageChart, pushChart, renderManifests } from './helm.js';
 import { composeDown, composeUp, ensureNetwork } from './compose.js';
 import { checksums, composeBundle } from './release-artifacts.js';
 import { pushTags } from './git-tags.js';
-import { createGitHubRelease } from './github-release.js';
 
-/** Carries out one step with the host's own tools. */
-async function runHostStep(ctx: HostContext, step: Step): Promise<Record<string, string>> {
-  switch (step.kind) {
-    case 'build-image':
-      return buildImage(ctx, step);
-    case 'push-image':
-      return pushImage(ctx, step);
-    case 'package-chart':
-      return packageChart(ctx, step);
-    case 'push-chart':
-      return pushChart(ctx, step);
-    case 'helm-dependency-build':
-      return dependencyBuild(ctx, step);
-    case 'helm-lint':
-      return lint(ctx, step);
-    case 'helm-deploy':
-      return deploy(ctx, step);
-    case 'ensure-network':
-      return ensureNetwork(ctx, step);
-    case 'compose-up':
-      return composeUp(ctx, step);
-    case 'compose-down':
-      return composeDown(ctx, step);
-    case 'compose-bundle':
-      return composeBundle(ctx, step);
-    case 'checksums':
-      return checksums(ctx, step);
-    case 'push-tags':
-      return pushTags(ctx, step);
-    case 'github-release':
-      return createGitHubRelease(ctx, step);
-  }
-}
-
-/** Runs a plan on the host (docker, helm, git, compose). Decides nothing: order and skips come from the plan. */
-export function executePlanOnHost(ctx: HostContext, plan: Plan, opts: RunOptions): Promise<StepResult[]> {
-  return runSteps(plan.steps, (step) => runHostStep(ctx, step), opts);
+/** The host executor: each step with the host's own docker, helm, compose and git. Decides nothing. */
+export function hostExecutor(ctx: HostContext): Executor {
+  return {
+    'build-image': (step) => buildImage(ctx, step),
+    'push-image': (step) => pushImage(ctx, step),
+    'package-chart': (step) => packageChart(ctx, step),
+    'push-chart': (step) => pushChart(ctx, step),
+    'helm-dependency-build': (step) => dependencyBuild(ctx, step),
+    'helm-lint': (step) => lint(ctx, step),
+    'helm-deploy': (step) => deploy(ctx, step),
+    'ensure-network': (step) => ensureNetwork(ctx, step),
+    'compose-up': (step) => composeUp(ctx, step),
+    'compose-down': (step) => composeDown(ctx, step),
+    'compose-bundle': async (step) => composeBundle(ctx, step),
+    checksums: (step) => checksums(ctx, step),
+    'push-tags': (step) => pushTags(ctx, step),
+    'github-release': (step) =>
+      publishGitHubRelease({ token: ctx.github?.token, apiUrl: ctx.github?.apiUrl ?? 'https://api.github.com', redactor: ctx.redactor, readAsset: (path) => readFile(join(ctx.root, path)) }, step),
+  };
 }
 
 /** deploy-all-local --dry-run: render every release's manifests with `helm template` instead of installing. */

@@ -7,13 +7,15 @@ import { ExecError, StepError } from '../../errors.js';
 import type { StepOf } from '../../plan/types.js';
 import type { HostContext } from './context.js';
 import { run } from './run-command.js';
+import type { StepOutputs } from '../executor.js';
+import { sha256File } from '../../artifacts/checksums.js';
 
 /**
  * `helm package --version --app-version` of a copy of the chart carrying the
  * plan's annotations (the source chart is never modified), then a check that
  * the package says what the plan says.
  */
-export async function packageChart(ctx: HostContext, step: StepOf<'package-chart'>): Promise<Record<string, string>> {
+export async function packageChart(ctx: HostContext, step: StepOf<'package-chart'>): Promise<StepOutputs['package-chart']> {
   const work = mkdtempSync(join(tmpdir(), 'lanes-chart-'));
   try {
     const copy = join(work, 'chart');
@@ -29,7 +31,7 @@ export async function packageChart(ctx: HostContext, step: StepOf<'package-chart
     if (!new RegExp(`^version: ${step.version.replace(/[.+]/g, '\\$&')}$`, 'm').test(shown.stdout)) {
       throw new StepError(`${step.output} does not carry version ${step.version}; helm show chart says:\n${shown.stdout}`);
     }
-    return { package: step.output };
+    return { file: step.output, sha256: await sha256File(join(ctx.root, step.output)) };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -40,7 +42,7 @@ export async function packageChart(ctx: HostContext, step: StepOf<'package-chart
  * in through a throw-away registry config; without, helm uses the user's own
  * `helm registry login`.
  */
-export async function pushChart(ctx: HostContext, step: StepOf<'push-chart'>): Promise<Record<string, string>> {
+export async function pushChart(ctx: HostContext, step: StepOf<'push-chart'>): Promise<StepOutputs['push-chart']> {
   const host = step.repository.replace(/^oci:\/\//, '').split('/')[0]!;
   const work = mkdtempSync(join(tmpdir(), 'lanes-helm-'));
   const registryConfig = ctx.registryAuth ? ['--registry-config', join(work, 'config.json')] : [];
@@ -60,20 +62,20 @@ export async function pushChart(ctx: HostContext, step: StepOf<'push-chart'>): P
   }
 }
 
-export async function dependencyBuild(ctx: HostContext, step: StepOf<'helm-dependency-build'>): Promise<Record<string, string>> {
+export async function dependencyBuild(ctx: HostContext, step: StepOf<'helm-dependency-build'>): Promise<StepOutputs['helm-dependency-build']> {
   const chart = readFileSync(join(ctx.root, step.chartPath, 'Chart.yaml'), 'utf8');
   // Nothing to fetch: skip the command rather than have helm touch the chart directory.
   if (!/^dependencies:/m.test(chart)) return { dependencies: 'none' };
   await run(ctx, ctx.helm, ['dependency', 'build', step.chartPath]);
-  return {};
+  return { dependencies: 'built' };
 }
 
-export async function lint(ctx: HostContext, step: StepOf<'helm-lint'>): Promise<Record<string, string>> {
+export async function lint(ctx: HostContext, step: StepOf<'helm-lint'>): Promise<StepOutputs['helm-lint']> {
   await run(ctx, ctx.helm, helmLintArgs(step));
-  return {};
+  return { chartPath: step.chartPath };
 }
 
-export async function deploy(ctx: HostContext, step: StepOf<'helm-deploy'>): Promise<Record<string, string>> {
+export async function deploy(ctx: HostContext, step: StepOf<'helm-deploy'>): Promise<StepOutputs['helm-deploy']> {
   const env = ctx.kubeconfig ? { ...ctx.env, KUBECONFIG: ctx.kubeconfig } : ctx.env;
   try {
     await run(ctx, ctx.helm, helmDeployArgs(step), { env, stream: true });

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CommandContext } from '../commands/context.js';
+import { UsageError } from '../errors.js';
+import type { HostContext } from '../exec/host/context.js';
+import { Redactor } from '../exec/redactor.js';
+import { hostGit } from '../git/run-git.js';
+import type { Plan } from '../plan/types.js';
+import { resolveCredentials } from '../registry/credentials.js';
+import { parseRef } from '../registry/image-ref.js';
+import { readSecretRef } from './secret-ref.js';
+
+/** The flags that say how to reach registries and GitHub, as the CLI parsed them. */
+export interface ReachFlags {
+  source: string;
+  registryUsername?: string;
+  registryPassword?: string;
+  registryCa?: string;
+  plainHttp?: boolean;
+  githubToken?: string;
+  githubApiUrl?: string;
+  kubeconfig?: string;
+  verbose?: boolean;
+}
+
+/** The command context on the host: the host's git, the process environment, credentials from flags or environment. */
+export function commandContext(flags: ReachFlags, env: NodeJS.ProcessEnv, redactor = new Redactor()): CommandContext {
+  const password = readSecretRef('--registry-password', flags.registryPassword, env);
+  redactor.add(password);
+  redactor.add(env.LANES_REGISTRY_PASSWORD);
+  if (password !== undefined && !flags.registryUsername) throw new UsageError('--registry-password needs --registry-username');
+  if (flags.registryUsername && password === undefined) throw new UsageError('--registry-username needs --registry-password env://NAME (or file://PATH)');
+  if (flags.registryCa && !existsSync(flags.registryCa)) throw new UsageError(`--registry-ca ${flags.registryCa}: file not found`);
+  return {
+    root: flags.source,
+    git: hostGit,
+    env,
+    redactor,
+    registry: {
+      caFile: flags.registryCa,
+      plainHttp: flags.plainHttp,
+      credentials: { explicit: flags.registryUsername ? { username: flags.registryUsername, password, source: '--registry-username/--registry-password' } : undefined, env },
+    },
+  };
+}
+
+/** What the host executor needs to carry out `plan`: tools, the push target's credentials, the GitHub token. */
+export function hostContext(ctx: CommandContext, flags: ReachFlags, plan: Plan, onOutput?: (chunk: string) => void): HostContext {
+  const pushTarget = plan.steps.find((s) => s.kind === 'push-image' || s.kind === 'push-chart');
+  const registry = pushTarget && (pushTarget.kind === 'push-image' || pushTarget.kind === 'push-chart') ? parseRef(pushTarget.ref).registry : undefined;
+  // Pushes log in (through a throw-away config) only with credentials given to lanes itself;
+  // otherwise docker and helm use the user's own `docker login`, so the Docker config is not read here.
+  const creds = registry ? resolveCredentials(registry, { ...ctx.registry.credentials, dockerConfig: false }) : undefined;
+  const certsDirCa = registry && existsSync(`/etc/docker/certs.d/${registry}/ca.crt`) ? `/etc/docker/certs.d/${registry}/ca.crt` : undefined;
+  const token = readSecretRef('--github-token', flags.githubToken, ctx.env) ?? ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN;
+  ctx.redactor.add(token);
+  return {
+    root: resolve(flags.source),
+    redactor: ctx.redactor,
+    env: ctx.env,
+    registryAuth: creds ? { username: creds.username, password: creds.password } : undefined,
+    registryCa: flags.registryCa ?? certsDirCa,
+    plainHttp: flags.plainHttp,
+    helm: ctx.env.LANES_HELM ?? 'helm',
+    docker: ctx.env.LANES_DOCKER ?? 'docker',
+    github: { token, apiUrl: flags.githubApiUrl ?? ctx.env.GITHUB_API_URL ?? 'https://api.github.com' },
+    kubeconfig: flags.kubeconfig,
+    onOutput,
+  };
+}

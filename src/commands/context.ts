@@ -1,0 +1,21 @@
+import type { GitRunner } from '../git/run-git.js';
+import type { Redactor } from '../exec/redactor.js';
+import type { RegistryClientOptions } from '../registry/oci-client.js';
+
+/**
+ * What every command is given by its adapter (the CLI or the Dagger module):
+ * where the monorepo is and how to reach the outside world. Commands read
+ * nothing else — no process.env, no global git switch.
+ */
+export interface CommandContext {
+  /** The directory holding lanes.yaml. */
+  root: string;
+  /** How git runs: the host's binary (CLI) or a container on the source Directory (Dagger). */
+  git: GitRunner;
+  /** The environment the lane sees: CI detection, credentials from LANES_REGISTRY_*. */
+  env: NodeJS.ProcessEnv;
+  /** How to reach registries for "already published" look-ups. */
+  registry: RegistryClientOptions;
+  /** Every secret the adapter knows, hidden from all output. */
+  redactor: Redactor;
+}

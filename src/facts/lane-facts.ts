@@ -1,0 +1,44 @@
+import semver from 'semver';
+import { remoteTags } from '../git/repo-facts.js';
+import { productTags } from '../git/release-history.js';
+import { runGit } from '../git/run-git.js';
+import type { FactRequest } from '../plan/fact-request.js';
+import type { LaneFacts } from '../plan/lane-facts.js';
+import type { RegistryClientOptions } from '../registry/oci-client.js';
+import { lookUpWithNewClient } from '../registry/published.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { isCI } from './ci.js';
+
+export interface FactSources {
+  env: NodeJS.ProcessEnv;
+  registry?: RegistryClientOptions;
+  /** Concurrent registry look-ups. */
+  registryConcurrency?: number;
+}
+
+/**
+ * Asks the outside world what a plan depends on — the registry, the git
+ * remote, the commit log, the environment — all at once. git runs through
+ * the runner in scope (see withGitRunner), so the Dagger module's git
+ * container answers the same questions as the host's git.
+ */
+export async function gatherLaneFacts(ws: Workspace, request: FactRequest, sources: FactSources): Promise<LaneFacts> {
+  const remote = ws.repo.remoteUrl ? 'origin' : undefined;
+  const [published, tags, notes] = await Promise.all([
+    lookUpWithNewClient(sources.registry, request.refs, sources.registryConcurrency ?? 16),
+    remote && request.remoteTags.length ? remoteTags(ws.config.root, remote, request.remoteTags) : new Map<string, string>(),
+    request.notesFor ? releaseNotes(ws, request.notesFor) : '',
+  ]);
+  return { ci: request.ci && isCI(sources.env), remote, remoteTags: tags, published, notes };
+}
+
+/** `- subject (sha7)` for each commit since the previous product tag. */
+async function releaseNotes(ws: Workspace, tag: string): Promise<string> {
+  if (!ws.repo.head) return '';
+  const current = ws.versions.get(ws.config.release.versionOf ?? '')?.version;
+  const previous = productTags(ws.config, ws.repo.tags).find((t) => t.tag !== tag && (!current || semver.lt(t.version, current)));
+  const range = previous ? [`${previous.commit}..HEAD`] : ['-n', '200', 'HEAD'];
+  const log = await runGit(ws.config.root, ['log', '--no-merges', '--format=- %s (%h)', ...range]);
+  const heading = previous ? `Changes since ${previous.tag}:` : 'Changes:';
+  return `${heading}\n\n${log.stdout.trim() || '- (no commits)'}\n`;
+}

@@ -1,0 +1,18 @@
+import type { PublishedFact } from '../registry/published.js';
+
+/** What a plan needs beyond the workspace, gathered at the edge (src/facts) and handed to the pure planners. */
+export interface LaneFacts {
+  /** Running in CI (CI=true or a known CI's variable). */
+  ci: boolean;
+  /** The remote release tags are pushed to; undefined when the repo has none. */
+  remote?: string;
+  /** Tags on the remote, name -> commit (only those asked about). */
+  remoteTags: ReadonlyMap<string, string>;
+  /** What the target registry already has, by reference. */
+  published: ReadonlyMap<string, PublishedFact>;
+  /** Release notes: the git log since the previous product tag. */
+  notes: string;
+}
+
+/** No facts at all: what a planner sees when asked which facts it needs. */
+export const NO_FACTS: LaneFacts = { ci: false, remoteTags: new Map(), published: new Map(), notes: '' };
