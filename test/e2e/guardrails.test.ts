@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { lanes } from '../helpers/cli.js';
 import { addBareRemote, commitAll, exampleRepo, git, PROJECT_ROOT } from '../helpers/repo.js';
-import { outsideCI, pushChartAs, pushImageAs, registryEnv, testbed, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
+import { outsideCI, pushChartAs, pushImageAs, registryEnv, testbed, testScope, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
+
+// Every image, container and registry repository these tests create is named lanes-test-<run>-guardrails-… and removed after the file.
+testScope('guardrails');
 
 /** The example monorepo, pointed at the test registry, with a bare `origin`. */
 function setup(prefix: string) {

@@ -7,8 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { lanes } from '../helpers/cli.js';
 import { addBareRemote, exampleRepo, git } from '../helpers/repo.js';
 import { startFakeGitHub } from '../helpers/fake-github.js';
-import { outsideCI, registryEnv, testbed, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
+import { outsideCI, registryEnv, testbed, testScope, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
 import { RegistryClient } from '../../src/registry/oci-client.js';
+
+// Every image, container and registry repository these tests create is named lanes-test-<run>-publish-lanes-… and removed after the file.
+testScope('publish-lanes');
 
 const TOKEN = 'ghp_PlantedTokenThatMustNeverLeak0123456789';
 const closers: (() => Promise<void>)[] = [];

@@ -2,9 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { lanes } from '../helpers/cli.js';
 import { exampleRepo } from '../helpers/repo.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
-import { pushImageAs, registryEnv, testbed, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
+import { pushImageAs, registryEnv, testbed, testScope, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
 import { RegistryClient } from '../../src/registry/oci-client.js';
 import { lookUpPublished } from '../../src/registry/published.js';
+
+// Every image, container and registry repository these tests create is named lanes-test-<run>-registry-resilience-… and removed after the file.
+testScope('registry-resilience');
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -56,11 +56,29 @@ export function addBareRemote(dir: string): string {
   return bare;
 }
 
-/** A copy of the example monorepo as a fresh git repository. */
-export function exampleRepo(edit?: (lanesYaml: string) => string): string {
+/**
+ * A copy of the example monorepo as a fresh git repository. `edit` changes
+ * lanes.yaml; then `rewrite` (if given) changes every file of the copy, by its
+ * path relative to the root — e.g. testbed's renameForTest(), which gives the
+ * copy test-only compose, network and image names.
+ */
+export function exampleRepo(edit?: (lanesYaml: string) => string, opts: { rewrite?: (text: string, path: string) => string } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'lanes-example-'));
   cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !src.includes('/.lanes') });
   if (edit) writeFileSync(join(dir, 'lanes.yaml'), edit(readFileSync(join(dir, 'lanes.yaml'), 'utf8')));
+  if (opts.rewrite) {
+    for (const path of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+      const file = join(dir, path);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        continue; // a directory
+      }
+      const changed = opts.rewrite(text, path);
+      if (changed !== text) writeFileSync(file, changed);
+    }
+  }
   git(dir, 'init', '-q', '-b', 'main');
   writeFileSync(join(dir, '.gitignore'), '.lanes/\n');
   commitAll(dir, 'initial');

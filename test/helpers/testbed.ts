@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { afterAll } from 'vitest';
+import { removeSelected, RUN_LABEL, runId, runMarker, SCOPE_LABEL, type Selector } from './test-resources.js';
 
 /** The real parts scripts/testbed.sh started (read from .lanes/testbed.env by the global setup). */
 export function testbed() {
@@ -14,13 +16,91 @@ export function testbed() {
     password: process.env.LANES_TEST_REGISTRY_PASSWORD!,
     ca: process.env.LANES_TEST_CA!,
     helmDir: process.env.LANES_TEST_HELM_DIR!,
-    baseImage: process.env.LANES_TEST_BASE_IMAGE!,
+    /** In a file with a testScope(): that scope's base image, so everything built from it carries the scope's label. */
+    get baseImage(): string {
+      return active ? active.baseImage : process.env.LANES_TEST_BASE_IMAGE!;
+    },
   };
 }
 
-/** A registry namespace of one's own, so test files never see each other's pushes. */
+/** Names for one copy of the example: its compose project and network, its local images, and DSXA's image. */
+export interface TestNames {
+  project: string;
+  network: string;
+  dsxaImage: string;
+  /** The local image name standing in for the example's `name`. */
+  image: (name: string) => string;
+}
+
+/**
+ * Everything one test file creates on the Docker engine and in the test
+ * registry: named `lanes-test-<run>-<file>-…`, built from a base image that
+ * labels every image and container made from it, and removed in afterAll —
+ * whether the tests passed or not. The global teardown then checks that
+ * nothing of the run is left.
+ */
+export interface TestScope {
+  id: string;
+  selector: Selector;
+  /** `lanes-test-base:1` relabelled for this scope (built on first use). */
+  readonly baseImage: string;
+  /** Test-only names for one more copy of the example. */
+  names(): TestNames;
+  cleanup(): Promise<void>;
+}
+
+let active: TestScope | undefined;
+
+/** Opens the scope of a test file (call once, at the top of the file). */
+export function testScope(file: string): TestScope {
+  const id = `${runMarker()}-${file}`;
+  let base: string | undefined;
+  let copies = 0;
+  const scope: TestScope = {
+    id,
+    selector: { label: `${SCOPE_LABEL}=${id}`, prefix: `${id}-` },
+    get baseImage() {
+      if (!base) {
+        const ref = `${id}-base:1`;
+        execFileSync('docker', ['build', '-q', '-t', ref, '--label', `${RUN_LABEL}=${runId()}`, '--label', `${SCOPE_LABEL}=${id}`, '-'], {
+          input: `FROM ${process.env.LANES_TEST_BASE_IMAGE}\n`,
+          stdio: ['pipe', 'ignore', 'pipe'],
+        });
+        base = ref;
+      }
+      return base;
+    },
+    names() {
+      const n = `${id}-${++copies}`;
+      return { project: n, network: `${n}-net`, dsxaImage: `${n}/dpa-rocky9:4.1.1`, image: (name) => `${n}-${name}` };
+    },
+    cleanup: () => removeSelected(scope.selector),
+  };
+  active = scope;
+  afterAll(() => scope.cleanup());
+  return scope;
+}
+
+/**
+ * A rewrite for exampleRepo(): the example's compose project, shared network,
+ * external DSXA image and (with `images`) local image names replaced by
+ * test-only ones, so a test never touches a real user's `dsx-connect` stack,
+ * network or images, nor tags anything as the real `docker.io/dsxconnect/…`.
+ */
+export function renameForTest(names: TestNames, opts: { images?: boolean } = {}): (text: string, path: string) => string {
+  return (text, path) => {
+    let out = text.replaceAll('docker.io/dsxconnect/dpa-rocky9:4.1.1', names.dsxaImage).replaceAll('dsx-connect-network', names.network);
+    if (path === 'lanes.yaml') {
+      out = out.replace(/^( {2}project:) dsx-connect$/m, `$1 ${names.project}`);
+      if (opts.images) out = out.replace(/(image: \{ name: )([a-z0-9-]+)/g, (_, pre: string, name: string) => `${pre}${names.image(name)}`);
+    }
+    return out;
+  };
+}
+
+/** A registry namespace of one's own, so test files never see each other's pushes; removed with the file's scope. */
 export function uniqueNamespace(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
+  return `${active?.id ?? runMarker()}-${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
 /** Environment for running lanes against the test registry: credentials, helm on PATH, in CI. */
@@ -49,9 +129,9 @@ export function useTestRegistry(namespace: string, registry = testbed().registry
 export function pushImageAs(ref: string, labels: Record<string, string> = {}): void {
   const tb = testbed();
   const config = mkdtempSync(join(tmpdir(), 'lanes-test-docker-'));
+  const ctx = mkdtempSync(join(tmpdir(), 'lanes-test-ctx-'));
   try {
     if (Object.keys(labels).length) {
-      const ctx = mkdtempSync(join(tmpdir(), 'lanes-test-ctx-'));
       const labelArgs = Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
       execFileSync('docker', ['build', '-q', '-t', ref, ...labelArgs, '-'], { input: `FROM ${tb.baseImage}\n`, cwd: ctx, stdio: ['pipe', 'ignore', 'pipe'] });
     } else execFileSync('docker', ['tag', tb.baseImage, ref]);
@@ -59,6 +139,7 @@ export function pushImageAs(ref: string, labels: Record<string, string> = {}): v
     execFileSync('docker', ['--config', config, 'push', ref], { stdio: 'ignore' });
   } finally {
     rmSync(config, { recursive: true, force: true });
+    rmSync(ctx, { recursive: true, force: true });
   }
 }
 
