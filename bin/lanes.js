@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// The lanes CLI. Runs the bundle in dist/ (npm run build) when it is at least
-// as new as every source file, and the TypeScript sources through tsx
-// otherwise, so an edit in src/ is never shadowed by a stale bundle.
+// The lanes CLI. An installed package runs its bundle (dist/lanes.mjs). In a
+// checkout of lanes itself, where src/ sits beside the bundle, a bundle older
+// than any source file would hide an edit, so the sources run through tsx
+// (a dev dependency, present in a checkout) until `npm run build`.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'dist', 'lanes.mjs');
+const sources = join(root, 'src');
 
 function newestSource(dir) {
   let newest = 0;
@@ -18,12 +20,16 @@ function newestSource(dir) {
   return newest;
 }
 
-const fresh = existsSync(bundle) && (!existsSync(join(root, 'src')) || statSync(bundle).mtimeMs >= newestSource(join(root, 'src')));
+const checkout = existsSync(sources);
+const useBundle = existsSync(bundle) && (!checkout || statSync(bundle).mtimeMs >= newestSource(sources));
 let main;
-if (fresh) ({ main } = await import(bundle));
-else {
+if (useBundle) ({ main } = await import(bundle));
+else if (checkout) {
   const { register } = await import('tsx/esm/api');
   register();
   ({ main } = await import('../src/cli/main.ts'));
+} else {
+  process.stderr.write('error[E_INTERNAL]: this lanes package has no dist/lanes.mjs; reinstall it (the published package always has it)\n');
+  process.exit(1);
 }
 process.exitCode = await main(process.argv.slice(2));
