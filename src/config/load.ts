@@ -331,6 +331,7 @@ interface ZodIssueLike {
   message: string;
   keys?: string[];
   path: PropertyKey[];
+  issues?: { message: string }[];
   errors?: ZodIssueLike[][];
 }
 
@@ -352,5 +353,7 @@ function describeZodIssue(issue: ZodIssueLike): string {
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the README's lanes.yaml reference`;
   }
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return 'required, but missing';
+  // A record's key failed its own check: say that check's message, not zod's "Invalid key in record".
+  if (issue.code === 'invalid_key' && issue.issues?.[0]) return `key "${String(issue.path.at(-1))}": ${issue.issues[0].message}`;
   return issue.message;
 }

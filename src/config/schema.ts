@@ -103,7 +103,7 @@ const imageSchema = z
     dockerfile: relPath.optional(),
     context: relPath.optional(),
     target: argToken('a Dockerfile stage name').optional(),
-    buildArgs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a build arg name is letters, digits and "_", not starting with a digit'), z.string()).optional(),
+    buildArgs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'a build arg name is letters, digits, "_", "." and "-", starting with a letter or "_" (as --build-arg takes it)'), z.string()).optional(),
     platforms: z.array(z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, 'must look like linux/amd64')).optional(),
   })
   .strict();

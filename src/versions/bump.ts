@@ -4,7 +4,7 @@ import type { Component } from '../config/model.js';
 import type { FileEdit } from './file-edit.js';
 import { publishProblem, type LocatedFile } from './read-versions.js';
 import { replaceTokens, type VersionToken } from './token.js';
-import { nextVersion, type BumpRequest } from './next-version.js';
+import { nextVersion, strictSemver, type BumpRequest } from './next-version.js';
 
 export interface BumpPlan {
   component: string;
@@ -24,7 +24,7 @@ export function planBump(
   request: BumpRequest,
   opts: { allowDowngrade?: boolean; lastReleased?: string },
 ): BumpPlan {
-  const values = files.flatMap((f) => f.tokens.map((t) => t.value)).filter((v) => semver.valid(v) === v);
+  const values = files.flatMap((f) => f.tokens.map((t) => t.value)).filter((v) => strictSemver(v) !== undefined);
   // When files disagree, the highest one is the floor: a bump never goes back.
   const from = values.reduce((max, v) => (semver.gt(v, max) ? v : max), values[0] ?? '0.0.0');
   const to = nextVersion(from, request);

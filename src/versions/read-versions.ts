@@ -3,6 +3,7 @@ import semver from 'semver';
 import { ConfigError, VersionFileError, type ConfigIssue } from '../errors.js';
 import type { Component, LanesConfig, VersionFileSpec } from '../config/model.js';
 import { FORMATS } from './format-registry.js';
+import { strictSemver } from './next-version.js';
 import { VersionFormatError, type VersionToken } from './token.js';
 import { NotATextFileError, readRegularFile, realPathInside } from '../workspace/repo-files.js';
 
@@ -110,7 +111,7 @@ export function locateComponentFiles(root: string, component: Component, configF
     }
     for (const t of tokens) {
       // Strict: semver.valid() also takes " 1.0.0" and "v1.0.0", which would end up verbatim in image tags and git tags.
-      if (semver.valid(t.value) !== t.value) {
+      if (strictSemver(t.value) === undefined) {
         const hint = /^[vV=]\d/.test(t.value) ? ` (write it without the leading "${t.value[0]}")` : '';
         issue(`${t.label} is "${t.value}", not a semantic version (X.Y.Z)${hint}; fix it with lanes bump ${component.name} --version X.Y.Z`, 'E_VERSION_NOT_SEMVER');
         continue;
