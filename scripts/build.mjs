@@ -5,7 +5,8 @@
 //  - dagger/core/lanes-core.js: the core for the Dagger module, every dependency inlined, because
 //    the Dagger runtime loads the module from dagger/ alone (README, "The Dagger module").
 //    It is committed; test/dagger/core-bundle.test.ts fails when it differs from a fresh build.
-// `node scripts/build.mjs --dagger-core-to <file>` writes only the module bundle, to <file>.
+// `node scripts/build.mjs --dagger-core-to <file>` writes only the module bundle, to <file>;
+// `--package-only` leaves dagger/core alone (npm test: the committed bundle is what its test checks).
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 
@@ -31,7 +32,7 @@ if (only !== -1) {
   await Promise.all([
     build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/lanes.mjs', sourcemap: 'linked' }),
     build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', sourcemap: 'linked' }),
-    build(daggerCoreOptions('dagger/core/lanes-core.js')),
+    ...(process.argv.includes('--package-only') ? [] : [build(daggerCoreOptions('dagger/core/lanes-core.js'))]),
   ]);
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 }

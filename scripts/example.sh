@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x node_modules/.bin/tsx ] || npm ci --no-audit --no-fund
-npm run --silent build   # the CLI bundle (bin/lanes.js falls back to the sources without it)
+node scripts/build.mjs --package-only   # the CLI bundle (bin/lanes.js falls back to the sources without it)
 docker info >/dev/null 2>&1 && docker image inspect lanes-test-base:1 >/dev/null 2>&1 || bash scripts/testbed.sh
 args=()
 if ! docker image inspect python:3.12-slim >/dev/null 2>&1 && ! timeout 20 docker pull -q python:3.12-slim >/dev/null 2>&1; then

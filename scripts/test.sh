@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x node_modules/.bin/vitest ] || npm ci --no-audit --no-fund
-npm run --silent build   # the CLI bundle (bin/lanes.js falls back to the sources without it)
+node scripts/build.mjs --package-only   # the CLI bundle (bin/lanes.js falls back to the sources without it)
 bash scripts/testbed.sh
 npx tsc -p tsconfig.json
 npx tsc -p dagger/tsconfig.check.json

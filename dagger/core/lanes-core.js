@@ -57708,13 +57708,12 @@ function normaliseChart(c, raw, versioned, versionFiles, { at, root, add, need }
     if ("problem" in chart) add(`${at}.chart.path`, `${chartFile} ${chart.problem}`);
     else name2 = chart.name;
   }
-  if (name2 !== void 0) {
-    if (!versioned) add(`${at}.version`, `component "${c.name}" has a chart but no version; add version: { file: \u2026 }`);
-    if (!versionFiles.some((v) => posix.normalize(v.file) === chartFile)) versionFiles.push({ file: chartFile, format: "chart-yaml", yamlPath: `${at}.chart.path` });
-  }
+  if (name2 === void 0) return void 0;
+  if (!versioned) add(`${at}.version`, `component "${c.name}" has a chart but no version; add version: { file: \u2026 }`);
+  if (!versionFiles.some((v) => posix.normalize(v.file) === chartFile)) versionFiles.push({ file: chartFile, format: "chart-yaml", yamlPath: `${at}.chart.path` });
   return {
     path: raw.path,
-    name: name2 ?? c.name,
+    name: name2,
     values: raw.values ?? { repository: "image.repository", tag: "image.tag", pullPolicy: "image.pullPolicy" },
     release: raw.release ?? c.name,
     namespace: raw.namespace
