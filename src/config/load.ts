@@ -256,7 +256,8 @@ function normaliseImage(c: RawComponent, raw: NonNullable<RawComponent['image']>
   return { name: raw.name, dockerfile, context, target: raw.target, buildArgs: raw.buildArgs ?? {}, platforms: raw.platforms ?? [] };
 }
 
-function normaliseChart(c: RawComponent, raw: NonNullable<RawComponent['chart']>, versioned: boolean, versionFiles: VersionFileSpec[], { at, root, add, need }: ComponentContext): ChartSpec {
+/** The chart spec; undefined when its Chart.yaml cannot be read (already reported), so no other check guesses at its name. */
+function normaliseChart(c: RawComponent, raw: NonNullable<RawComponent['chart']>, versioned: boolean, versionFiles: VersionFileSpec[], { at, root, add, need }: ComponentContext): ChartSpec | undefined {
   const chartFile = posix.join(raw.path, 'Chart.yaml');
   let name: string | undefined;
   if (need(`${at}.chart.path`, raw.path, 'chart directory')) {
@@ -268,14 +269,13 @@ function normaliseChart(c: RawComponent, raw: NonNullable<RawComponent['chart']>
     if ('problem' in chart) add(`${at}.chart.path`, `${chartFile} ${chart.problem}`);
     else name = chart.name;
   }
-  if (name !== undefined) {
-    if (!versioned) add(`${at}.version`, `component "${c.name}" has a chart but no version; add version: { file: … }`);
-    // The chart's own Chart.yaml carries the version too; bump keeps it in step.
-    if (!versionFiles.some((v) => posix.normalize(v.file) === chartFile)) versionFiles.push({ file: chartFile, format: 'chart-yaml', yamlPath: `${at}.chart.path` });
-  }
+  if (name === undefined) return undefined;
+  if (!versioned) add(`${at}.version`, `component "${c.name}" has a chart but no version; add version: { file: … }`);
+  // The chart's own Chart.yaml carries the version too; bump keeps it in step.
+  if (!versionFiles.some((v) => posix.normalize(v.file) === chartFile)) versionFiles.push({ file: chartFile, format: 'chart-yaml', yamlPath: `${at}.chart.path` });
   return {
     path: raw.path,
-    name: name ?? c.name,
+    name,
     values: raw.values ?? { repository: 'image.repository', tag: 'image.tag', pullPolicy: 'image.pullPolicy' },
     release: raw.release ?? c.name,
     namespace: raw.namespace,

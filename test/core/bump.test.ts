@@ -1,8 +1,10 @@
-import { readdirSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EXIT, LanesError } from '../../src/errors.js';
+import { applyEdits } from '../../src/versions/apply-edits.js';
 import { lanes } from '../helpers/cli.js';
-import { exampleRepo, git, makeRepo, read } from '../helpers/repo.js';
+import { exampleRepo, git, makeDir, makeRepo, read } from '../helpers/repo.js';
 
 const desktopFiles = ['dsxa_desktop/package.json', 'dsxa_desktop/package-lock.json', 'dsxa_desktop/src-tauri/tauri.conf.json', 'dsxa_desktop/src-tauri/Cargo.toml', 'dsxa_desktop/src-tauri/Cargo.lock'];
 
@@ -153,5 +155,107 @@ describe('lanes bump on pyproject.toml, a VERSION file and a regex, in one git r
     expect(read(dir, 'plain/VERSION')).toBe('4.0.0\n');
     expect(read(dir, 'gradle/build.gradle')).toBe(files['gradle/build.gradle'].replace("'1.0.0'", "'2.0.0'"));
     expect(git(dir, 'diff', '--numstat').split('\n').map((l) => l.split('\t').slice(0, 2).join(' '))).toEqual(['1 1', '1 1', '1 1', '1 1']);
+  });
+});
+
+describe('lanes bump on symlinked and shared version files', () => {
+  const oneFile = (version: string) => `project: p\ncomponents:\n  - { name: a, version: ${version} }\n`;
+
+  it('writes through a symlink to a file inside the repo, and the symlink stays a symlink', async () => {
+    const dir = makeDir({ 'lanes.yaml': oneFile('{ file: VERSION }'), 'real/VERSION': '1.0.0\n' });
+    symlinkSync('real/VERSION', join(dir, 'VERSION'));
+    const r = await lanes(['bump', 'a', '--patch', '--source', dir]);
+    expect(r.code).toBe(0);
+    expect(lstatSync(join(dir, 'VERSION')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(dir, 'VERSION'))).toBe('real/VERSION');
+    expect(read(dir, 'real/VERSION')).toBe('1.0.1\n');
+  });
+
+  it('refuses a version file whose symlink leads out of the repo, and writes nothing there', async () => {
+    const outside = makeDir({ VERSION: '1.0.0\n' });
+    const dir = makeDir({ 'lanes.yaml': oneFile('{ file: VERSION }') });
+    symlinkSync(join(outside, 'VERSION'), join(dir, 'VERSION'));
+    const r = await lanes(['bump', 'a', '--patch', '--source', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error[E_CONFIG]');
+    expect(r.stderr).toContain('components[0].version.file: VERSION leads outside the monorepo');
+    expect(read(outside, 'VERSION')).toBe('1.0.0\n');
+  });
+
+  it('refuses the same file listed twice in one component as a config error naming both entries', async () => {
+    const dir = makeDir({ 'lanes.yaml': oneFile('{ files: [VERSION, ./VERSION] }'), VERSION: '1.0.0\n' });
+    const r = await lanes(['bump', 'a', '--patch', '--source', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('components[0].version.files[1]: VERSION is listed twice (also components[0].version.files[0]); remove one');
+    expect(read(dir, 'VERSION')).toBe('1.0.0\n');
+  });
+
+  it('writes one file named by two entries (a symlink and its target) once', async () => {
+    const dir = makeDir({ 'lanes.yaml': oneFile('{ files: [VERSION, { file: LINK, format: plain }] }'), VERSION: '1.0.0\n' });
+    symlinkSync('VERSION', join(dir, 'LINK'));
+    const r = await lanes(['bump', 'a', '--patch', '--source', dir]);
+    expect(r.code).toBe(0);
+    expect(read(dir, 'VERSION')).toBe('1.0.1\n');
+  });
+
+  it('bumps two components sharing one VERSION file when they agree, and refuses when they would write it differently', async () => {
+    const yaml = 'project: p\ncomponents:\n  - { name: a, version: { files: [VERSION, a/VERSION] } }\n  - { name: b, version: { files: [VERSION, b/VERSION] } }\n';
+    const agree = makeDir({ 'lanes.yaml': yaml, VERSION: '1.0.0\n', 'a/VERSION': '1.0.0\n', 'b/VERSION': '1.0.0\n' });
+    expect((await lanes(['bump', 'a', 'b', '--patch', '--source', agree])).code).toBe(0);
+    expect(read(agree, 'VERSION')).toBe('1.0.1\n');
+    const differ = makeDir({ 'lanes.yaml': yaml, VERSION: '1.0.0\n', 'a/VERSION': '1.1.0\n', 'b/VERSION': '1.0.0\n' });
+    const r = await lanes(['bump', 'a', 'b', '--patch', '--source', differ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error[E_USAGE]: VERSION is a version file of more than one of the components being bumped');
+    expect(read(differ, 'a/VERSION')).toBe('1.1.0\n');
+  });
+
+  it('refuses build metadata for a component with an image, and says why', async () => {
+    const dir = makeDir({ 'lanes.yaml': 'project: p\ncomponents:\n  - { name: a, version: { file: VERSION }, image: { name: a } }\n', VERSION: '1.0.0\n', Dockerfile: 'FROM scratch\n' });
+    const r = await lanes(['bump', 'a', '--version', '1.0.1+b1', '--source', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error[E_USAGE]: a 1.0.1+b1: build metadata (+b1) cannot be part of an image tag');
+    expect(read(dir, 'VERSION')).toBe('1.0.0\n');
+  });
+});
+
+describe('applyEdits when the disk changes under it', () => {
+  const setup = () => makeDir({ A: '1.0.0\n', B: '1.0.0\n' });
+  const edits = [
+    { path: 'A', before: '1.0.0\n', after: '1.0.1\n' },
+    { path: 'B', before: '1.0.0\n', after: '1.0.1\n' },
+  ];
+  const failure = (fn: () => void): LanesError => {
+    try {
+      fn();
+    } catch (e) {
+      return e as LanesError;
+    }
+    throw new Error('expected applyEdits to fail');
+  };
+
+  it('reports a file removed after it was read as E_VERSION_FILE_MISSING, exit 1, not "not writable", and writes nothing', () => {
+    const dir = setup();
+    rmSync(join(dir, 'B'));
+    const e = failure(() => applyEdits(dir, edits));
+    expect([e.code, e.exitCode]).toEqual(['E_VERSION_FILE_MISSING', EXIT.failed]);
+    expect(e.message).toContain('B: no longer exists');
+    expect(read(dir, 'A')).toBe('1.0.0\n');
+  });
+
+  it('reports a file another process changed as E_VERSION_FILE_CHANGED, exit 1, and writes nothing', () => {
+    const dir = setup();
+    writeFileSync(join(dir, 'B'), '1.0.5\n');
+    const e = failure(() => applyEdits(dir, edits));
+    expect([e.code, e.exitCode]).toEqual(['E_VERSION_FILE_CHANGED', EXIT.failed]);
+    expect(read(dir, 'A')).toBe('1.0.0\n');
+    expect(read(dir, 'B')).toBe('1.0.5\n');
+  });
+
+  it('leaves no staged file behind when it refuses', () => {
+    const dir = setup();
+    rmSync(join(dir, 'B'));
+    failure(() => applyEdits(dir, edits));
+    expect(readdirSync(dir)).toEqual(['A']);
   });
 });

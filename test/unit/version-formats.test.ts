@@ -3,6 +3,8 @@ import type { VersionFileSpec } from '../../src/config/model.js';
 import type { VersionFormatName } from '../../src/config/schema.js';
 import { FORMATS, inferFormat } from '../../src/versions/format-registry.js';
 import { replaceTokens } from '../../src/versions/token.js';
+import { strictSemver } from '../../src/versions/next-version.js';
+import { nestedQuantifier } from '../../src/config/value-checks.js';
 
 const spec = (format: VersionFormatName, extra: Partial<VersionFileSpec> = {}): VersionFileSpec => ({ file: 'f', format, yamlPath: 'x', ...extra });
 
@@ -118,5 +120,70 @@ describe('files written on Windows', () => {
     const r = roundTrip(format, content, extra);
     expect(r.values.every((v) => v === '1.0.0') && r.values.length > 0).toBe(true);
     expect(r.written).toBe(content.replaceAll('1.0.0', '9.9.9'));
+  });
+});
+
+describe('version files a tool would read differently from lanes', () => {
+  const refusal = (format: VersionFormatName, content: string, extra: Partial<VersionFileSpec> = {}) => {
+    try {
+      FORMATS[format].locate(content, spec(format, extra));
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return undefined;
+  };
+
+  it.each([
+    ['package-json', '{\n  "version": "1.0.0",\n  "version": "2.0.0"\n}\n', {}, '"version" is set twice (lines 2 and 3)'],
+    ['package-lock', '{ "packages": { "": { "version": "1.0.0" }, "": {} } }', {}, '"packages." is set twice'],
+    ['env-pin', 'IMG=r/a:1.0.0\nIMG=r/a:2.0.0\n', { key: 'IMG' }, 'IMG is set 2 times (lines 1, 2)'],
+    ['python', '__version__ = "1.0.0"\n__version__ = "2.0.0"\n', {}, '__version__ is assigned twice (lines 1 and 2)'],
+    ['pyproject', '[project]\nversion = "1.0.0"\nversion = "2.0.0"\n', {}, '[project] sets version twice (lines 2 and 3)'],
+    ['chart-yaml', 'name: c\nversion: 1.0.0\nversion: 2.0.0\n', {}, 'has a duplicate key at line 3'],
+    ['chart-yaml', 'name: c\nversion: [1.0.0\n', {}, 'is not valid YAML at line'],
+  ] as const)('%s refuses %j with the line: %s', (format, content, extra, message) => {
+    expect(refusal(format, content, extra)).toContain(message);
+  });
+
+  it('still reads a package.json with a duplicate key off the version\'s path', () => {
+    expect(roundTrip('package-json', '{ "scripts": { "a": "x", "a": "y" }, "version": "1.0.0" }').values).toEqual(['1.0.0']);
+  });
+
+  it('refuses JSON nested deeper than 256 levels instead of overflowing the stack', () => {
+    expect(refusal('package-json', '['.repeat(100_000))).toContain('nested more than 256 levels deep');
+  });
+
+  it('refuses a JSON string with a bad escape instead of crashing', () => {
+    expect(refusal('package-json', '{ "a": "\\x", "version": "1.0.0" }')).toContain('invalid string');
+  });
+
+  it('stops a pattern that backtracks for more than a second, naming the pattern', () => {
+    const message = refusal('regex', `${'a'.repeat(40)}!`, { pattern: '^(?<version>(?:a|a)*)$' });
+    expect(message).toContain('ran for more than 1 s');
+  });
+});
+
+describe('patterns refused when lanes.yaml loads', () => {
+  it.each(['(a+)+', '(?<version>(\\d+\\.)+\\d+)', '(.*)*', '((a+))*', '(x{1,9}){2,}', '(.*a){12}'])('refuses the nested repetition %s', (pattern) => {
+    expect(nestedQuantifier(pattern)).toContain('repeats something that itself repeats');
+  });
+
+  it.each(["version = '(?<version>[^']+)'", 'repo/app:(?<version>[^}]+)\\}', '(a|b)*', '((a)+)', '[(+]+', '\\(a+\\)+', '(?:a*b)?'])('accepts %s', (pattern) => {
+    expect(nestedQuantifier(pattern)).toBeUndefined();
+  });
+});
+
+describe('strict semantic versions', () => {
+  it.each([
+    ['1.0.0', '1.0.0'],
+    ['1.0.0-rc.1', '1.0.0-rc.1'],
+    ['1.0.0+b1', '1.0.0+b1'],
+    [' 1.0.0', undefined],
+    ['v1.0.0', undefined],
+    ['=1.0.0', undefined],
+    ['01.0.0', undefined],
+    ['1.0', undefined],
+  ])('%j is %j', (input, expected) => {
+    expect(strictSemver(input)).toBe(expected);
   });
 });
