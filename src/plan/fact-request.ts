@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { renderTag } from '../git/tag-template.js';
+import { componentTagName } from '../git/tag-template.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { planDev } from './dev.js';
 import { NO_FACTS, type LaneFacts } from './lane-facts.js';
@@ -34,7 +34,7 @@ export function factRequest(ws: Workspace, lane: Lane, opts: LaneOptions): FactR
     case 'release': {
       const tag = requireTag(opts);
       const draft = planRelease(ws, { ...opts, tag }, NO_FACTS);
-      const componentTags = ws.config.components.map((c) => renderTag(ws.config.release.componentTag, { component: c.name, version: ws.versions.get(c.name)?.version ?? '0.0.0' }));
+      const componentTags = ws.config.components.map((c) => componentTagName(ws.config, c.name, ws.versions.get(c.name)?.version ?? '0.0.0'));
       return { refs: refsToLookUp(draft, true), remoteTags: [tag, ...componentTags], notesFor: tag, ci: true };
     }
     default:
