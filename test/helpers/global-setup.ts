@@ -30,10 +30,11 @@ export default async function setup(): Promise<() => Promise<void>> {
     }
   }
   const run = runId();
-  const tmp = mkdtempSync(join(tmpdir(), `${runMarker()}-`));
-  process.env.TMPDIR = tmp;
   const engine = process.env.LANES_TEST_REGISTRY !== undefined && dockerAnswers();
   const before = engine ? await snapshot() : undefined;
+  // Last, so a failed set-up leaves no directory behind (vitest runs no teardown then).
+  const tmp = mkdtempSync(join(tmpdir(), `${runMarker()}-`));
+  process.env.TMPDIR = tmp;
 
   return async function teardown() {
     try {
@@ -42,7 +43,7 @@ export default async function setup(): Promise<() => Promise<void>> {
       const selector: Selector = { label: `${RUN_LABEL}=${run}`, prefix: `${runMarker()}-` };
       let removal = '';
       try {
-        await removeSelected(selector);
+        await removeSelected(selector, { registry: before.repositories !== undefined });
       } catch (e: any) {
         removal = `\n${e.message}`;
       }
@@ -74,11 +75,13 @@ interface Snapshot {
   images: ImageEntry[];
   containers: ContainerEntry[];
   networks: string[];
-  repositories: string[];
+  /** Undefined when the test registry does not answer (then no test can push to it either). */
+  repositories?: string[];
 }
 
 async function snapshot(): Promise<Snapshot> {
-  return { images: listImages(), containers: listContainers(), networks: listNetworks(), repositories: await registryCatalog() };
+  const repositories = await registryCatalog().catch(() => undefined);
+  return { images: listImages(), containers: listContainers(), networks: listNetworks(), repositories };
 }
 
 /**
@@ -113,7 +116,7 @@ export function leftovers(before: Snapshot, after: Snapshot, run: string): strin
     left.push(`network ${n}`);
   }
   const reposBefore = new Set(before.repositories);
-  for (const r of after.repositories) {
+  for (const r of before.repositories ? (after.repositories ?? []) : []) {
     if (reposBefore.has(r) || (!repoSelected(r, ours) && otherRunName(r))) continue;
     left.push(`registry repository ${r}`);
   }

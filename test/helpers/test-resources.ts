@@ -192,7 +192,7 @@ export const repoSelected = (repo: string, s: Selector) => repo.split('/')[0]!.s
  * Removes every container, network, image and registry repository of the
  * selection. Throws, listing what it could not remove, after trying all of it.
  */
-export async function removeSelected(s: Selector): Promise<void> {
+export async function removeSelected(s: Selector, opts: { registry?: boolean } = {}): Promise<void> {
   const problems: string[] = [];
   const attempt = (what: string, fn: () => unknown) => {
     try {
@@ -239,16 +239,18 @@ export async function removeSelected(s: Selector): Promise<void> {
     }
   }
 
-  try {
-    for (const repo of (await registryCatalog()).filter((r) => repoSelected(r, s))) {
-      try {
-        await deleteRepository(repo);
-      } catch (e: any) {
-        problems.push(`registry ${repo}: ${e.message}`);
+  if (opts.registry !== false) {
+    try {
+      for (const repo of (await registryCatalog()).filter((r) => repoSelected(r, s))) {
+        try {
+          await deleteRepository(repo);
+        } catch (e: any) {
+          problems.push(`registry ${repo}: ${e.message}`);
+        }
       }
+    } catch (e: any) {
+      problems.push(`registry catalog: ${e.message}`);
     }
-  } catch (e: any) {
-    problems.push(`registry catalog: ${e.message}`);
   }
   if (problems.length) throw new Error(`could not remove everything the tests created:\n  ${problems.join('\n  ')}`);
 }
