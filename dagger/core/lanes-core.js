@@ -58263,7 +58263,7 @@ function factRequest(ws, lane, opts) {
     case "release": {
       const tag = requireTag(opts);
       const draft = planRelease(ws, { ...opts, tag }, NO_FACTS);
-      const componentTags = ws.config.components.map((c) => renderTag(ws.config.release.componentTag, { component: c.name, version: ws.versions.get(c.name)?.version ?? "0.0.0" }));
+      const componentTags = ws.config.components.map((c) => componentTagName(ws.config, c.name, ws.versions.get(c.name)?.version ?? "0.0.0"));
       return { refs: refsToLookUp(draft, true), remoteTags: [tag, ...componentTags], notesFor: tag, ci: true };
     }
     default:
@@ -58792,16 +58792,42 @@ function bumpTargets(components, changed) {
   return changed ? { changed: true } : { names: [...components] };
 }
 
-// src/versions/file-edit.ts
-function renderEditDiff(edit) {
-  const a = edit.before.split("\n");
-  const b = edit.after.split("\n");
-  const out = [`--- a/${edit.path}`, `+++ b/${edit.path}`];
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) {
-      out.push(`@@ line ${i + 1} @@`);
-      if (a[i] !== void 0) out.push(`-${a[i]}`);
-      if (b[i] !== void 0) out.push(`+${b[i]}`);
+// src/render/unified-diff.ts
+var CONTEXT = 3;
+function linesOf(text) {
+  const lines = text.split(/(?<=\n)/);
+  return { lines, noFinalNewline: lines.length > 0 && !lines.at(-1).endsWith("\n") };
+}
+function unifiedDiff(edit) {
+  const a = linesOf(edit.before);
+  const b = linesOf(edit.after);
+  const count = Math.max(a.lines.length, b.lines.length);
+  const changed = [...Array(count).keys()].filter((i) => a.lines[i] !== b.lines[i]);
+  if (changed.length === 0) return "";
+  const hunks = [];
+  for (const i of changed) {
+    const start = Math.max(0, i - CONTEXT);
+    const end = Math.min(count, i + CONTEXT + 1);
+    const last = hunks.at(-1);
+    if (last && start <= last.end) last.end = end;
+    else hunks.push({ start, end });
+  }
+  const out = [`diff --git a/${edit.path} b/${edit.path}`, `--- a/${edit.path}`, `+++ b/${edit.path}`];
+  const line = (mark, text, noNewline) => {
+    out.push(`${mark}${text.replace(/\n$/, "")}`);
+    if (noNewline) out.push("\\ No newline at end of file");
+  };
+  for (const { start, end } of hunks) {
+    const len = end - start;
+    out.push(`@@ -${start + 1},${len} +${start + 1},${len} @@`);
+    for (let i = start; i < end; i++) {
+      const lastA = a.noFinalNewline && i === a.lines.length - 1;
+      const lastB = b.noFinalNewline && i === b.lines.length - 1;
+      if (a.lines[i] === b.lines[i]) line(" ", a.lines[i], lastA);
+      else {
+        line("-", a.lines[i], lastA);
+        line("+", b.lines[i], lastB);
+      }
     }
   }
   return out.join("\n");
@@ -58909,7 +58935,7 @@ function renderBump(plan, dryRun) {
   const head = `${plan.component}: ${plan.from} -> ${plan.to}${dryRun ? " (dry run: nothing written)" : ""}`;
   if (plan.edits.length === 0) return `${head}
 no file changes`;
-  return [head, ...plan.edits.map((e) => dryRun ? renderEditDiff(e) : `  wrote ${e.path}`)].join("\n");
+  return [head, ...plan.edits.map((e) => dryRun ? unifiedDiff(e) : `  wrote ${e.path}`)].join("\n");
 }
 
 // src/render/reports.ts

@@ -42,7 +42,8 @@ export function buildProgram(out: { out: (s: string) => void; err: (s: string) =
     .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => out.out(s.replace(/\n$/, '')), writeErr: (s) => out.err(s.replace(/\n$/, '')) })
+    // Commander's own usage errors carry the code every other usage error has.
+    .configureOutput({ writeOut: (s) => out.out(s.replace(/\n$/, '')), writeErr: (s) => out.err(s.replace(/\n$/, '')), outputError: (s, write) => write(s.replace(/^error: /, 'error[E_USAGE]: ')) })
     .addHelpText('after', '\nExit codes: 0 success, 1 a guardrail or step failed, 2 bad usage or bad lanes.yaml.\nEvery command also runs as a Dagger function: dagger call <command> (see README).');
 
   for (const name of Object.keys(COMMAND_OPTIONS) as CommandName[]) {

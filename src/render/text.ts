@@ -8,7 +8,7 @@ import type { Plan, Step } from '../plan/types.js';
 import type { Status, StatusRow } from '../status/build-status.js';
 import type { StepResult } from '../exec/run-steps.js';
 import type { BumpPlan } from '../versions/bump.js';
-import { renderEditDiff } from '../versions/file-edit.js';
+import { unifiedDiff } from './unified-diff.js';
 
 /** A plain text table: columns padded to their widest cell. */
 export function table(head: string[], rows: string[][]): string {
@@ -133,5 +133,5 @@ export function renderSummary(results: readonly StepResult[]): string {
 export function renderBump(plan: BumpPlan, dryRun: boolean): string {
   const head = `${plan.component}: ${plan.from} -> ${plan.to}${dryRun ? ' (dry run: nothing written)' : ''}`;
   if (plan.edits.length === 0) return `${head}\nno file changes`;
-  return [head, ...plan.edits.map((e) => (dryRun ? renderEditDiff(e) : `  wrote ${e.path}`))].join('\n');
+  return [head, ...plan.edits.map((e) => (dryRun ? unifiedDiff(e) : `  wrote ${e.path}`))].join('\n');
 }

@@ -1,4 +1,5 @@
 import { lstatSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT, LanesError } from '../../src/errors.js';
@@ -257,5 +258,38 @@ describe('applyEdits when the disk changes under it', () => {
     rmSync(join(dir, 'B'));
     failure(() => applyEdits(dir, edits));
     expect(readdirSync(dir)).toEqual(['A']);
+  });
+});
+
+describe('lanes bump --dry-run', () => {
+  /** The files bump would change, applied by git from the printed diff, compared with what bump itself writes. */
+  async function appliedEqualsWritten(files: Record<string, string>, args: string[]) {
+    const dry = makeRepo(files);
+    const r = await lanes(['bump', ...args, '--dry-run', '--source', dry]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(git(dry, 'status', '--porcelain')).toBe('');
+    execFileSync('git', ['apply', '--check', '-'], { cwd: dry, input: `${r.stdout}\n` }); // as a terminal gets it: every line ends
+    execFileSync('git', ['apply', '-'], { cwd: dry, input: `${r.stdout}\n` });
+    const wet = makeRepo(files);
+    expect((await lanes(['bump', ...args, '--source', wet])).code).toBe(0);
+    for (const path of Object.keys(files)) expect(read(dry, path), path).toBe(read(wet, path));
+  }
+
+  it('prints a patch that `git apply` accepts and that makes exactly the change bump makes', async () => {
+    await appliedEqualsWritten(
+      {
+        'lanes.yaml': 'project: p\ncomponents:\n  - name: app\n    path: app\n    version: { files: [app/version.py, app/VERSION] }\n',
+        'app/version.py': '"""The app."""\n\nimport os\n\n# the one version\n__version__ = "1.2.3"\n\nDEBUG = os.environ.get("DEBUG")\nNAME = "app"\nOTHER = 1\nMORE = 2\n',
+        'app/VERSION': '1.2.3',
+      },
+      ['app', '--minor'],
+    );
+  });
+
+  it('keeps CRLF line endings in the patch, so it still applies', async () => {
+    await appliedEqualsWritten(
+      { 'lanes.yaml': 'project: p\ncomponents:\n  - name: app\n    path: app\n    version: { file: app/package.json }\n', 'app/package.json': '{\r\n  "name": "app",\r\n  "version": "0.1.0"\r\n}\r\n' },
+      ['app', '--patch'],
+    );
   });
 });
