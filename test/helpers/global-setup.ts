@@ -47,12 +47,16 @@ export default async function setup(): Promise<() => Promise<void>> {
       } catch (e: any) {
         removal = `\n${e.message}`;
       }
-      if (left.length || removal) {
+      if (left.ours.length || left.unattributed.length || removal) {
         // Vitest reports an error thrown here but keeps exit code 0: set it, so `npm test` fails.
         process.exitCode = 1;
+        const list = (items: string[]) => items.map((i) => `\n    ${i}`).join('');
         throw new Error(
-          `the tests left things behind on this machine (every test must remove what it creates, in afterAll/afterEach, also when it fails; see testScope() in test/helpers/testbed.ts):\n  ${left.join('\n  ')}` +
-            (left.some((l) => l.includes(`${runMarker()}-`)) ? `\nThose named ${runMarker()}-… or labelled ${RUN_LABEL}=${run} have now been removed.` : '') +
+          'the tests left things behind on this machine; every test must remove what it creates, also when it fails (testScope() in test/helpers/testbed.ts)' +
+            (left.ours.length ? `\n  made by this run (named ${runMarker()}-… or labelled ${RUN_LABEL}=${run}), now removed:${list(left.ours)}` : '') +
+            (left.unattributed.length
+              ? `\n  new since the run started, named by no test run (a test that does not use testScope(), or another process on this machine), left as they are:${list(left.unattributed)}`
+              : '') +
             removal,
         );
       }
@@ -89,36 +93,33 @@ async function snapshot(): Promise<Snapshot> {
  * `lanes-test-<other run>-` name or `lanes.test.run` label) made meanwhile:
  * several test runs may share this engine and registry.
  */
-export function leftovers(before: Snapshot, after: Snapshot, run: string): string[] {
+export function leftovers(before: Snapshot, after: Snapshot, run: string): { ours: string[]; unattributed: string[] } {
   const ours: Selector = { label: `${RUN_LABEL}=${run}`, prefix: `${TEST_NAME_PREFIX}${run}-` };
   const otherRunName = (name: string) => {
     const m = new RegExp(`(?:^|/)${TEST_NAME_PREFIX}([0-9a-f]{6})-`).exec(name);
     return m !== null && m[1] !== run;
   };
   const otherRunLabel = (labels: Record<string, string>) => labels[RUN_LABEL] !== undefined && labels[RUN_LABEL] !== run;
-  const left: string[] = [];
+  const left = { ours: [] as string[], unattributed: [] as string[] };
+  const note = (isOurs: boolean, isOthers: boolean, what: string) => {
+    if (isOurs) left.ours.push(what);
+    else if (!isOthers) left.unattributed.push(what);
+  };
 
   const imagesBefore = new Set(before.images.map((i) => `${i.id} ${i.ref}`));
-  for (const i of after.images) {
-    if (imagesBefore.has(`${i.id} ${i.ref}`)) continue;
-    if (!imageSelected(i, ours) && (otherRunLabel(i.labels) || otherRunName(i.ref))) continue;
-    left.push(`image ${i.ref === '<none>:<none>' ? '<untagged>' : i.ref} (${i.id.replace('sha256:', '').slice(0, 12)})`);
+  for (const i of after.images.filter((x) => !imagesBefore.has(`${x.id} ${x.ref}`))) {
+    note(imageSelected(i, ours), otherRunLabel(i.labels) || otherRunName(i.ref), `image ${i.ref === '<none>:<none>' ? '<untagged>' : i.ref} (${i.id.replace('sha256:', '').slice(0, 12)})`);
   }
   const containersBefore = new Set(before.containers.map((c) => c.id));
-  for (const c of after.containers) {
-    if (containersBefore.has(c.id)) continue;
-    if (!containerSelected(c, ours) && (otherRunLabel(c.labels) || otherRunName(c.name) || otherRunName(c.labels['com.docker.compose.project'] ?? ''))) continue;
-    left.push(`container ${c.name} (${c.id.slice(0, 12)}, image ${c.image})`);
+  for (const c of after.containers.filter((x) => !containersBefore.has(x.id))) {
+    const others = otherRunLabel(c.labels) || otherRunName(c.name) || otherRunName(c.labels['com.docker.compose.project'] ?? '');
+    note(containerSelected(c, ours), others, `container ${c.name} (${c.id.slice(0, 12)}, image ${c.image})`);
   }
   const networksBefore = new Set(before.networks);
-  for (const n of after.networks) {
-    if (networksBefore.has(n) || (!n.startsWith(ours.prefix) && otherRunName(n))) continue;
-    left.push(`network ${n}`);
-  }
+  for (const n of after.networks.filter((x) => !networksBefore.has(x))) note(n.startsWith(ours.prefix), otherRunName(n), `network ${n}`);
   const reposBefore = new Set(before.repositories);
-  for (const r of before.repositories ? (after.repositories ?? []) : []) {
-    if (reposBefore.has(r) || (!repoSelected(r, ours) && otherRunName(r))) continue;
-    left.push(`registry repository ${r}`);
+  for (const r of before.repositories ? (after.repositories ?? []).filter((x) => !reposBefore.has(x)) : []) {
+    note(repoSelected(r, ours), otherRunName(r), `registry repository ${r}`);
   }
   return left;
 }
