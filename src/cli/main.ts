@@ -12,14 +12,18 @@ import { hostExecutor, renderDeployManifests } from '../exec/host/execute-plan.j
 import type { Lane } from '../plan/types.js';
 import { DEFAULT_OUT_DIR } from '../plan/options.js';
 import { renderBumpReport, renderCheckReport, renderLaneReport, renderPlanReport, renderStatusReport } from '../render/reports.js';
-import { describeStep, renderFindings, renderStepLine } from '../render/text.js';
+import { renderFindings } from '../render/text.js';
+import { isCI } from '../facts/ci.js';
 import { commandContext, hostContext, type ReachFlags } from './host-context.js';
 import { buildProgram, type Flags } from './program.js';
+import { Progress, type ProgressSink } from './progress.js';
 
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Set when stderr is a terminal: progress is drawn in place there. */
+  tty?: ProgressSink['tty'];
 }
 
 const LANE_OF: Partial<Record<CommandName, Lane>> = {
@@ -87,6 +91,7 @@ async function runLane(lane: Lane, ctx: CommandContext, flags: Flags, io: Io): P
   const opts = laneOptions(flags);
   const onOutput = flags.verbose ? (chunk: string) => io.err(ctx.redactor.redact(chunk.replace(/\n$/, ''))) : undefined;
   let manifests: string[] = [];
+  let progress: Progress | undefined;
   const report = await runLaneCommand(
     ctx,
     lane,
@@ -94,15 +99,18 @@ async function runLane(lane: Lane, ctx: CommandContext, flags: Flags, io: Io): P
     (plan) => hostExecutor(hostContext(ctx, flags as ReachFlags, plan, onOutput)),
     {
       onPlan: (plan) => {
-        if (!json && !opts.dryRun) {
-          const warnings = plan.findings.filter((f) => f.severity === 'warning');
-          if (warnings.length) io.err(ctx.redactor.redact(renderFindings(warnings)));
-        }
+        if (json || opts.dryRun) return;
+        const warnings = plan.findings.filter((f) => f.severity === 'warning');
+        if (warnings.length) io.err(ctx.redactor.redact(renderFindings(warnings)));
+        // A terminal gets a live line; CI logs and pipes get plain lines. NO_COLOR turns colour off (no-color.org).
+        const tty = io.tty && !isCI(io.env) ? { write: (chunk: string) => io.tty!.write(ctx.redactor.redact(chunk)), columns: io.tty.columns } : undefined;
+        progress = new Progress({ line: (t) => io.err(ctx.redactor.redact(t)), tty, color: !!tty && io.env.NO_COLOR === undefined }, plan.steps.length);
       },
-      onStart: json ? undefined : (s) => io.err(ctx.redactor.redact(`...  ${s.id}: ${describeStep(s)}`)),
-      onDone: json ? undefined : (r) => io.err(ctx.redactor.redact(renderStepLine(r))),
+      onStart: (s) => progress?.start(s),
+      onDone: (r) => progress?.finish(r),
     },
   );
+  progress?.stop();
   if (report.dryRun && !report.blocked && lane === 'deploy-local') {
     manifests = await renderDeployManifests(hostContext(ctx, flags as ReachFlags, report.plan), report.plan, opts.outDir ?? DEFAULT_OUT_DIR);
   }
@@ -112,7 +120,7 @@ async function runLane(lane: Lane, ctx: CommandContext, flags: Flags, io: Io): P
 }
 
 /** The CLI entry point: the only place that turns errors into exit codes. */
-export async function main(argv: string[], io: Io = { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n'), env: process.env }): Promise<number> {
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let exit: number = EXIT.ok;
   // `--include-dsxa` style flags are named in lanes.yaml, so commander cannot know them: translate first.
   const args = argv.map((a) => (/^--include-[a-z0-9-]+$/.test(a) ? `--include=${a.slice(2)}` : a));
@@ -140,4 +148,21 @@ export async function main(argv: string[], io: Io = { out: (t) => process.stdout
     io.err(`error[E_INTERNAL]: internal error: ${err.message}\nthis is a bug in lanes; please report it${io.env.LANES_DEBUG ? `\n${err.stack}` : ' (set LANES_DEBUG=1 to see where it happened)'}`);
     return EXIT.failed;
   }
+}
+
+/** The real process: stdout and stderr, and stderr's terminal when there is one. */
+function processIo(): Io {
+  // `lanes status --json | head`: the reader went away; stop quietly, as any Unix tool would.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
+  return {
+    out: (t) => process.stdout.write(t + '\n'),
+    err: (t) => process.stderr.write(t + '\n'),
+    env: process.env,
+    tty: process.stderr.isTTY ? { write: (chunk) => process.stderr.write(chunk), columns: process.stderr.columns } : undefined,
+  };
 }
