@@ -1,0 +1,112 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Runs a container's command for real with bubblewrap: the container's root
+ * filesystem is a directory the query built, so a path the query did not
+ * create (say /out) does not exist, exactly as in a container.
+ *
+ * There are no images here (nothing can be pulled), so each tool image stands
+ * for the binaries of this machine: every image gets busybox's applets (the
+ * Alpine images use busybox too), plus `alpine/git` → the host's git,
+ * `alpine/helm` → helm from LANES_TEST_HELM_DIR (.lanes/testbed.env),
+ * `docker:*-cli` → the host's docker client. Those binaries are reached
+ * through PATH=/.standin/bin; /usr and /etc are the host's, read-only, so the
+ * binaries find their libraries, CA certificates and /etc/hosts.
+ */
+export interface ToolImage {
+  /** Binaries on PATH besides busybox's applets: name -> host path. */
+  tools: Record<string, string>;
+}
+
+export function toolImageFor(address: string, helmDir = process.env.LANES_TEST_HELM_DIR): ToolImage | undefined {
+  const [name] = address.split(/[:@]/);
+  const which = (bin: string) => {
+    const r = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : undefined;
+  };
+  switch (name) {
+    case 'alpine':
+      return { tools: {} };
+    case 'alpine/git':
+      return { tools: { git: which('git')! } };
+    case 'alpine/helm': {
+      if (!helmDir) throw new Error('stand-in: alpine/helm stands for helm from LANES_TEST_HELM_DIR, which is not set (run scripts/testbed.sh)');
+      return { tools: { helm: join(helmDir, 'helm') } };
+    }
+    case 'docker':
+      return /cli/.test(address) ? { tools: { docker: which('docker')! } } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+const BUSYBOX = '/bin/busybox';
+let applets: string[] | undefined;
+
+/** A directory of symlinks: busybox's applets and the image's tools. Made once per image. */
+export function toolBin(root: string, address: string, image: ToolImage): string {
+  const dir = join(root, 'tools', address.replace(/[^a-zA-Z0-9.-]/g, '_'));
+  if (existsSync(dir)) return dir;
+  if (!existsSync(BUSYBOX)) throw new Error('stand-in: /bin/busybox is missing (busybox-static, installed by scripts/testbed.sh)');
+  applets ??= spawnSync(BUSYBOX, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  mkdirSync(dir, { recursive: true });
+  for (const a of applets) if (!image.tools[a]) symlinkSync(BUSYBOX, join(dir, a));
+  for (const [name, path] of Object.entries(image.tools)) symlinkSync(path, join(dir, name));
+  return dir;
+}
+
+export function hasBwrap(): boolean {
+  return spawnSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' }).status === 0;
+}
+
+export interface SandboxRun {
+  rootfs: string;
+  bin: string;
+  args: string[];
+  env: Record<string, string>;
+  workdir: string;
+  stdin?: string;
+  /** container path -> host path of a unix socket */
+  sockets: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export function runInSandbox(run: SandboxRun): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  for (const p of Object.keys(run.sockets)) mkdirSync(join(run.rootfs, p, '..'), { recursive: true });
+  mkdirSync(join(run.rootfs, run.workdir), { recursive: true });
+  const argv = [
+    '--bind', run.rootfs, '/',
+    '--ro-bind', '/usr', '/usr',
+    '--symlink', 'usr/lib', '/lib',
+    '--symlink', 'usr/lib64', '/lib64',
+    '--symlink', 'usr/bin', '/bin',
+    '--symlink', 'usr/sbin', '/sbin',
+    '--ro-bind', '/etc', '/etc',
+    '--ro-bind', run.bin, '/.standin/bin',
+    '--dev', '/dev',
+    '--proc', '/proc',
+    ...Object.entries(run.sockets).flatMap(([to, from]) => ['--bind', from, to]),
+    '--chdir', run.workdir,
+    '--die-with-parent',
+    '--clearenv',
+    ...Object.entries(run.env).flatMap(([k, v]) => ['--setenv', k, v]),
+    '--',
+    ...run.args,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn('bwrap', argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), run.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr: signal ? `${stderr}\nstand-in: killed by ${signal}` : stderr, exitCode: code ?? 137 });
+    });
+    child.stdin.end(run.stdin ?? '');
+  });
+}
