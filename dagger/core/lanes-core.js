@@ -58082,10 +58082,9 @@ function planDev(ws, opts = {}, published = /* @__PURE__ */ new Map()) {
         if (published.get(mutable)?.exists) {
           findings.push({ code: "W_DEV_OVERWRITE", severity: "warning", component: c.name, version: version2, message: `${mutable} is already in the dev registry and will be overwritten (dev tags are mutable; ${immutable} names this commit)` });
         }
-        for (const ref of planned.images) {
-          const already = ref === immutable && published.get(ref)?.exists;
-          plan.steps.push({ id: `push:${ref}`, needs: [build.id], component: c.name, kind: "push-image", ref, ...already ? { skip: "already pushed from this commit" } : {} });
-        }
+        const already = published.get(immutable)?.exists;
+        plan.steps.push({ id: `push:${immutable}`, needs: [build.id], component: c.name, kind: "push-image", ref: immutable, ...already ? { skip: "already pushed from this commit" } : {} });
+        plan.steps.push({ id: `push:${mutable}`, needs: [build.id, `push:${immutable}`], component: c.name, kind: "push-image", ref: mutable });
       }
       if (c.chart) {
         const pkg = packageChartStep(ws, c, version2, opts);

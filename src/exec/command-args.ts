@@ -38,7 +38,8 @@ export function composeArgs(step: StepOf<'compose-up'> | StepOf<'compose-down'>)
 /** `docker build` arguments of a build step (host executor). */
 export function dockerBuildArgs(step: StepOf<'build-image'>): string[] {
   return [
-    'build', '-f', step.dockerfile,
+    // --force-rm: a failed build leaves no stopped container behind on the user's machine.
+    'build', '--force-rm', '-f', step.dockerfile,
     ...step.tags.flatMap((t) => ['-t', t]),
     ...Object.entries(step.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
     ...Object.entries(step.buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),

@@ -41,10 +41,10 @@ export function planDev(ws: Workspace, opts: PlanOptions = {}, published: Readon
         if (published.get(mutable)?.exists) {
           findings.push({ code: 'W_DEV_OVERWRITE', severity: 'warning', component: c.name, version, message: `${mutable} is already in the dev registry and will be overwritten (dev tags are mutable; ${immutable} names this commit)` });
         }
-        for (const ref of planned.images) {
-          const already = ref === immutable && published.get(ref)?.exists;
-          plan.steps.push({ id: `push:${ref}`, needs: [build.id], component: c.name, kind: 'push-image', ref, ...(already ? { skip: 'already pushed from this commit' } : {}) });
-        }
+        // One tag after the other: the registry takes the same blobs twice at once badly (HTTP 500 on a racing upload).
+        const already = published.get(immutable)?.exists;
+        plan.steps.push({ id: `push:${immutable}`, needs: [build.id], component: c.name, kind: 'push-image', ref: immutable, ...(already ? { skip: 'already pushed from this commit' } : {}) });
+        plan.steps.push({ id: `push:${mutable}`, needs: [build.id, `push:${immutable}`], component: c.name, kind: 'push-image', ref: mutable });
       }
       if (c.chart) {
         const pkg = packageChartStep(ws, c, version, opts);

@@ -100,9 +100,15 @@ describe('planDev (pure)', () => {
     const plan = planDev(workspace({ core: '1.0.0' }), {}, new Map([['r.example/dev/core:1.0.0-aaaaaaa', { ref: 'r.example/dev/core:1.0.0-aaaaaaa', exists: true }]]));
     expect(plan.components[0]!.images).toEqual(['r.example/dev/core:1.0.0', 'r.example/dev/core:1.0.0-aaaaaaa']);
     expect(plan.steps.filter((s) => s.kind === 'push-image').map((s) => [s.id, s.skip])).toEqual([
-      ['push:r.example/dev/core:1.0.0', undefined],
       ['push:r.example/dev/core:1.0.0-aaaaaaa', 'already pushed from this commit'],
+      ['push:r.example/dev/core:1.0.0', undefined],
     ]);
+  });
+
+  it('pushes the immutable tag first and the mutable one after it, never both at once', () => {
+    const plan = planDev(workspace({ core: '1.0.0' }), {});
+    const mutable = plan.steps.find((s) => s.id === 'push:r.example/dev/core:1.0.0')!;
+    expect(mutable.needs).toContain('push:r.example/dev/core:1.0.0-aaaaaaa');
   });
 });
 
