@@ -403,6 +403,8 @@ export class DaggerEngineStandIn {
       const src = this.load<Dir>(a.source ?? a.directory, 'Directory');
       return this.derive(s, (d) => cpSync(src.path, join(d, a.path), { recursive: true, verbatimSymlinks: true }));
     },
+    'Directory.withoutDirectory': (s: Dir, a: { path: string }) => this.derive(s, (d) => rmSync(join(d, a.path), { recursive: true, force: true })),
+    'Directory.withoutFile': (s: Dir, a: { path: string }) => this.derive(s, (d) => rmSync(join(d, a.path), { force: true })),
     'Directory.sync': (s: Dir) => this.idOf(s),
     'Directory.export': (s: Dir, a: { path: string; wipe?: boolean }) => {
       if (a.wipe) rmSync(a.path, { recursive: true, force: true });
