@@ -70,7 +70,7 @@ describe.concurrent('every function, invoked through the SDK entrypoint on a rea
   });
 
   it('bump returns the source with the new version written', async () => {
-    const r = await call('bump', { component: 'aws-s3-connector', patch: true });
+    const r = await call('bump', { components: ['aws-s3-connector'], patch: true });
     expect(r.returned?.error, r.why).toBeUndefined();
     const out = engine.directoryPath(String(r.returned!.value));
     expect(read(out, 'connectors/aws_s3/version.py')).toContain('0.5.3');
