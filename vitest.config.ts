@@ -1,9 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  // The Dagger module imports the core by package name (lanes/src/…), as it does inside the engine.
-  resolve: { alias: [{ find: /^lanes\/src\//, replacement: fileURLToPath(new URL('./src/', import.meta.url)) }] },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 180_000,

@@ -60,6 +60,8 @@ compose_ok || need_pkgs+=(docker-compose)
 command -v docker-registry >/dev/null || need_pkgs+=(docker-registry)
 command -v htpasswd >/dev/null || need_pkgs+=(apache2-utils)
 command -v openssl >/dev/null || need_pkgs+=(openssl)
+# bubblewrap: the Dagger engine stand-in runs each withExec in a sandbox (test/helpers/dagger-engine).
+command -v bwrap >/dev/null || need_pkgs+=(bubblewrap)
 command -v curl >/dev/null || need_pkgs+=(curl)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "installing ${need_pkgs[*]}"

@@ -21,6 +21,8 @@ export { composeArgs, helmDeployArgs, helmLintArgs, helmPackageArgs } from './ex
 export { composeBundle } from './artifacts/compose-bundle.js';
 export { sha256, sha256sums } from './artifacts/checksums.js';
 export { publishGitHubRelease } from './publish/github-release.js';
+export { publishGitLabRelease } from './publish/gitlab-release.js';
+export type { ReleaseHostAccess } from './publish/preflight.js';
 export { loginHost, parseRef } from './registry/image-ref.js';
 export { StepError, GuardrailError, UsageError, LanesError } from './errors.js';
 export type { Lane, Plan, Step, StepOf } from './plan/types.js';

@@ -42,8 +42,6 @@ export interface ReachArgs {
   registryCa?: File;
   dockerSocket?: Socket;
   kubeconfig?: Secret;
-  githubToken?: Secret;
-  githubApiUrl?: string;
 }
 
 /**
@@ -67,8 +65,7 @@ export function runLane(lane: Lane, source: SourceArgs, reach: ReachArgs, opts: 
         dockerSocket: reach.dockerSocket,
         kubeconfig: reach.kubeconfig,
         gitAuth: ctx.gitAuth,
-        githubToken: reach.githubToken,
-        githubApiUrl: reach.githubApiUrl ?? 'https://api.github.com',
+        releaseHosts: ctx.releaseHosts ?? {},
       }),
     );
     const text = ctx.redactor.redact(renderLaneReport(report, json));

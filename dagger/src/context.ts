@@ -16,6 +16,11 @@ export interface SourceArgs {
   gitToken?: Secret;
   /** The CI flag: a function cannot see the caller's environment. */
   ci?: boolean;
+  /** Release hosts: asked before a release (plan, check) and written to by its last steps. */
+  githubToken?: Secret;
+  githubApiUrl?: string;
+  gitlabToken?: Secret;
+  gitlabJobToken?: boolean;
 }
 
 /**
@@ -30,8 +35,8 @@ export async function commandContext(args: SourceArgs): Promise<CommandContext &
   // .git stays in the engine: git runs there, on `source` itself.
   await args.source.withoutDirectory('.git').export(top);
   const redactor = new Redactor();
-  const password = args.registryPassword ? await args.registryPassword.plaintext() : undefined;
-  redactor.add(password);
+  const [password, githubToken, gitlabToken] = await Promise.all([args.registryPassword?.plaintext(), args.githubToken?.plaintext(), args.gitlabToken?.plaintext()]);
+  for (const secret of [password, githubToken, gitlabToken]) redactor.add(secret);
   const gitHeader = args.gitToken ? await gitAuthHeader(args.gitToken) : undefined;
   const caFile = args.registryCa ? join(dirname(top), 'registry-ca.crt') : undefined;
   if (args.registryCa && caFile) await args.registryCa.export(caFile);
@@ -42,6 +47,7 @@ export async function commandContext(args: SourceArgs): Promise<CommandContext &
     git: containerGit(args.source, top, gitHeader),
     env: args.ci ? { CI: 'true' } : {},
     redactor,
+    releaseHosts: { github: { token: githubToken, apiUrl: args.githubApiUrl ?? 'https://api.github.com' }, gitlab: { token: gitlabToken, jobToken: args.gitlabJobToken } },
     registry: {
       ...(caFile ? { caFile } : {}),
       ...(args.registryUsername && password !== undefined ? { credentials: { explicit: { username: args.registryUsername, password, source: '--registry-username/--registry-password' } } } : {}),

@@ -12,6 +12,8 @@ import {
   loginHost,
   parseRef,
   publishGitHubRelease,
+  publishGitLabRelease,
+  type ReleaseHostAccess,
   sha256,
   sha256sums,
   StepError,
@@ -41,8 +43,8 @@ export interface DaggerInputs {
   kubeconfig?: Secret;
   /** The git Authorization header (see gitAuthHeader), for the tag push. */
   gitAuth?: Secret;
-  githubToken?: Secret;
-  githubApiUrl: string;
+  /** Tokens of the release hosts, as the command context holds them. */
+  releaseHosts: ReleaseHostAccess;
 }
 
 /**
@@ -236,11 +238,9 @@ export function daggerExecutor(inputs: DaggerInputs): Executor {
       return { tags: step.tags.map((t) => t.name) };
     },
 
-    /** The same REST client as the CLI, from the module runtime, reading the assets the steps above wrote. */
-    'github-release': async (step) => {
-      const token = inputs.githubToken ? await inputs.githubToken.plaintext() : undefined;
-      return publishGitHubRelease({ token, apiUrl: inputs.githubApiUrl, redactor: inputs.redactor, readAsset: (path) => readFile(local(path)) }, step);
-    },
+    /** The same REST clients as the CLI, from the module runtime, reading the assets the steps above wrote. */
+    'github-release': (step) => publishGitHubRelease({ ...(inputs.releaseHosts.github ?? { apiUrl: 'https://api.github.com' }), redactor: inputs.redactor, readAsset: (path) => readFile(local(path)) }, step),
+    'gitlab-release': (step) => publishGitLabRelease({ ...inputs.releaseHosts.gitlab, redactor: inputs.redactor, readAsset: (path) => readFile(local(path)) }, step),
   } satisfies { [K in keyof StepOutputs]: (step: StepOf<K>) => Promise<StepOutputs[K]> };
 }
 

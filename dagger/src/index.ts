@@ -139,9 +139,17 @@ export class Lanes {
     registryPassword?: Secret,
     /** PEM CA certificate to trust for the registry. */
     registryCa?: File,
+    /** GitHub token for the release (contents: write), e.g. env://GITHUB_TOKEN; plan and check ask GitHub with it. */
+    githubToken?: Secret,
+    /** GitHub API URL (GitHub Enterprise: https://HOST/api/v3). */
+    githubApiUrl = 'https://api.github.com',
+    /** GitLab token for the release (release.gitlab), e.g. env://GITLAB_TOKEN or env://CI_JOB_TOKEN. */
+    gitlabToken?: Secret,
+    /** The GitLab token is a CI job token (CI_JOB_TOKEN): sent as JOB-TOKEN. */
+    gitlabJobToken = false,
   ): Promise<string> {
     return reported(async () => {
-      const ctx = await commandContext({ source, path, registryUsername, registryPassword, registryCa, ci });
+      const ctx = await commandContext({ source, path, registryUsername, registryPassword, registryCa, ci, githubToken, githubApiUrl, gitlabToken, gitlabJobToken });
       const { plan } = await planCommand(ctx, parseLane(lane, '--lane'), laneOptions({ tag, only, skip, strict, allowLocal, buildArg }));
       const text = ctx.redactor.redact(renderPlanReport(plan, json));
       if (plan.findings.some((f) => f.severity === 'error')) throw new Error(text);
@@ -184,9 +192,17 @@ export class Lanes {
     registryPassword?: Secret,
     /** PEM CA certificate to trust for the registry. */
     registryCa?: File,
+    /** GitHub token for the release (contents: write), e.g. env://GITHUB_TOKEN; plan and check ask GitHub with it. */
+    githubToken?: Secret,
+    /** GitHub API URL (GitHub Enterprise: https://HOST/api/v3). */
+    githubApiUrl = 'https://api.github.com',
+    /** GitLab token for the release (release.gitlab), e.g. env://GITLAB_TOKEN or env://CI_JOB_TOKEN. */
+    gitlabToken?: Secret,
+    /** The GitLab token is a CI job token (CI_JOB_TOKEN): sent as JOB-TOKEN. */
+    gitlabJobToken = false,
   ): Promise<string> {
     return reported(async () => {
-      const ctx = await commandContext({ source, path, registryUsername, registryPassword, registryCa, ci });
+      const ctx = await commandContext({ source, path, registryUsername, registryPassword, registryCa, ci, githubToken, githubApiUrl, gitlabToken, gitlabJobToken });
       const report = await checkCommand(ctx, parseLane(lane, '--lane'), laneOptions({ tag, only, skip, strict, allowLocal, buildArg }));
       const text = ctx.redactor.redact(renderCheckReport(report, json));
       if (!report.ok) throw new Error(text);
@@ -396,10 +412,14 @@ export class Lanes {
     registryCa?: File,
     /** Token to push the release tags to origin (e.g. env://GITHUB_TOKEN). */
     gitToken?: Secret,
-    /** Token for the GitHub release (contents: write), e.g. env://GITHUB_TOKEN. */
+    /** GitHub token for the release (contents: write), e.g. env://GITHUB_TOKEN; plan and check ask GitHub with it. */
     githubToken?: Secret,
     /** GitHub API URL (GitHub Enterprise: https://HOST/api/v3). */
     githubApiUrl = 'https://api.github.com',
+    /** GitLab token for the release (release.gitlab), e.g. env://GITLAB_TOKEN or env://CI_JOB_TOKEN. */
+    gitlabToken?: Secret,
+    /** The GitLab token is a CI job token (CI_JOB_TOKEN): sent as JOB-TOKEN. */
+    gitlabJobToken = false,
     /** Where lanes.yaml is, relative to source, when the monorepo is below the git root. */
     path = '.',
     /** Only these components. */
@@ -421,8 +441,8 @@ export class Lanes {
   ): Promise<string> {
     return runLane(
       'release',
-      { source, path, registryUsername, registryPassword, gitToken, ci },
-      { registryCa, githubToken, githubApiUrl },
+      { source, path, registryUsername, registryPassword, gitToken, ci, githubToken, githubApiUrl, gitlabToken, gitlabJobToken },
+      { registryCa },
       laneOptions({ tag, allowLocal, only, skip, buildArg, strict, jobs, continueOnError, dryRun }),
       json,
     );

@@ -19,6 +19,8 @@ export interface ReachFlags {
   plainHttp?: boolean;
   githubToken?: string;
   githubApiUrl?: string;
+  gitlabToken?: string;
+  gitlabJobToken?: boolean;
   kubeconfig?: string;
   verbose?: boolean;
 }
@@ -31,11 +33,20 @@ export function commandContext(flags: ReachFlags, env: NodeJS.ProcessEnv, redact
   if (password !== undefined && !flags.registryUsername) throw new UsageError('--registry-password needs --registry-username');
   if (flags.registryUsername && password === undefined) throw new UsageError('--registry-username needs --registry-password env://NAME (or file://PATH)');
   if (flags.registryCa && !existsSync(flags.registryCa)) throw new UsageError(`--registry-ca ${flags.registryCa}: file not found`);
+  const githubToken = readSecretRef('--github-token', flags.githubToken, env) ?? env.GITHUB_TOKEN ?? env.GH_TOKEN;
+  const gitlabFlag = readSecretRef('--gitlab-token', flags.gitlabToken, env);
+  const gitlabToken = gitlabFlag ?? env.GITLAB_TOKEN ?? env.CI_JOB_TOKEN;
+  for (const token of [githubToken, gitlabToken]) redactor.add(token);
   return {
     root: flags.source,
     git: hostGit,
     env,
     redactor,
+    releaseHosts: {
+      github: { token: githubToken, apiUrl: flags.githubApiUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com' },
+      // CI_JOB_TOKEN is a job token; anything else is one unless said so.
+      gitlab: { token: gitlabToken, jobToken: !!flags.gitlabJobToken || (gitlabFlag === undefined && env.GITLAB_TOKEN === undefined && env.CI_JOB_TOKEN !== undefined) },
+    },
     registry: {
       caFile: flags.registryCa,
       plainHttp: flags.plainHttp,
@@ -52,8 +63,6 @@ export function hostContext(ctx: CommandContext, flags: ReachFlags, plan: Plan, 
   // otherwise docker and helm use the user's own `docker login`, so the Docker config is not read here.
   const creds = registry ? resolveCredentials(registry, { ...ctx.registry.credentials, dockerConfig: false }) : undefined;
   const certsDirCa = registry && existsSync(`/etc/docker/certs.d/${registry}/ca.crt`) ? `/etc/docker/certs.d/${registry}/ca.crt` : undefined;
-  const token = readSecretRef('--github-token', flags.githubToken, ctx.env) ?? ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN;
-  ctx.redactor.add(token);
   return {
     root: resolve(flags.source),
     redactor: ctx.redactor,
@@ -63,7 +72,7 @@ export function hostContext(ctx: CommandContext, flags: ReachFlags, plan: Plan, 
     plainHttp: flags.plainHttp,
     helm: ctx.env.LANES_HELM ?? 'helm',
     docker: ctx.env.LANES_DOCKER ?? 'docker',
-    github: { token, apiUrl: flags.githubApiUrl ?? ctx.env.GITHUB_API_URL ?? 'https://api.github.com' },
+    releaseHosts: ctx.releaseHosts ?? {},
     kubeconfig: flags.kubeconfig,
     onOutput,
   };

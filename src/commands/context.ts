@@ -1,6 +1,7 @@
 import type { GitRunner } from '../git/run-git.js';
 import type { Redactor } from '../exec/redactor.js';
 import type { RegistryClientOptions } from '../registry/oci-client.js';
+import type { ReleaseHostAccess } from '../publish/preflight.js';
 
 /**
  * What every command is given by its adapter (the CLI or the Dagger module):
@@ -18,4 +19,6 @@ export interface CommandContext {
   registry: RegistryClientOptions;
   /** Every secret the adapter knows, hidden from all output. */
   redactor: Redactor;
+  /** Tokens for GitHub and GitLab releases: asked before a release, used by its last steps. */
+  releaseHosts?: ReleaseHostAccess;
 }

@@ -51,6 +51,10 @@ const envFile = o('envFile', 'value', 'env file passed to compose (default: comp
 const dockerSocket = o('dockerSocket', 'value', 'the Docker engine to run on, e.g. /var/run/docker.sock', daggerOnly('the CLI uses the host\'s docker directly'));
 const githubToken = o('githubToken', 'value', 'GitHub token for the release: env://NAME or file://PATH (CLI default: GITHUB_TOKEN or GH_TOKEN)', { arg: '<ref>' });
 const githubApiUrl = o('githubApiUrl', 'value', 'GitHub API URL (GitHub Enterprise: https://HOST/api/v3; CLI default: GITHUB_API_URL)', { arg: '<url>' });
+const gitlabToken = o('gitlabToken', 'value', 'GitLab token for the release (release.gitlab): env://NAME or file://PATH (CLI default: GITLAB_TOKEN, else CI_JOB_TOKEN)', { arg: '<ref>' });
+const gitlabJobToken = o('gitlabJobToken', 'boolean', 'the GitLab token is a CI job token (sent as JOB-TOKEN); the CLI knows it when it takes CI_JOB_TOKEN');
+/** Tokens of the release hosts: release uses them, plan and check ask the hosts with them before a release. */
+const releaseHosts = [githubToken, githubApiUrl, gitlabToken, gitlabJobToken];
 const gitToken = o('gitToken', 'value', 'token to push the release tags to origin (e.g. GITHUB_TOKEN)', daggerOnly('the CLI pushes with your own git credentials'));
 
 export const COMMAND_OPTIONS = {
@@ -72,8 +76,8 @@ export const COMMAND_OPTIONS = {
       o('json', 'boolean', 'print one machine-readable JSON document instead of text', cliOnly('the Dagger function returns a Directory, not text')),
     ],
   },
-  plan: { description: 'Print the plan of a lane (components, versions, image and chart references, every step in order, guardrail findings) without running it. Exit 0 when the lane may run, 1 when a guardrail error would stop it.', options: [source, path, o('lane', 'value', 'local, dev or release (or deploy-local, compose-up-local, compose-down-local)'), tag, only, skip, strict, allowLocal, ci, buildArg, json, ...registry] },
-  check: { description: 'Run every guardrail of a lane and report each finding with its code; exit 1 on any error (or any warning with --strict).', options: [source, path, o('lane', 'value', 'local, dev or release (or deploy-local, compose-up-local, compose-down-local)'), tag, only, skip, strict, allowLocal, ci, buildArg, json, ...registry] },
+  plan: { description: 'Print the plan of a lane (components, versions, image and chart references, every step in order, guardrail findings) without running it. Exit 0 when the lane may run, 1 when a guardrail error would stop it.', options: [source, path, o('lane', 'value', 'local, dev or release (or deploy-local, compose-up-local, compose-down-local)'), tag, only, skip, strict, allowLocal, ci, buildArg, json, ...registry, ...releaseHosts] },
+  check: { description: 'Run every guardrail of a lane and report each finding with its code; exit 1 on any error (or any warning with --strict).', options: [source, path, o('lane', 'value', 'local, dev or release (or deploy-local, compose-up-local, compose-down-local)'), tag, only, skip, strict, allowLocal, ci, buildArg, json, ...registry, ...releaseHosts] },
   'build-all-local': { description: 'Build every image into the local Docker image store as <name>:latest and <name>:<version>, with OCI labels. Never pushes, never bumps.', options: [source, path, only, skip, json, ...run, dockerSocket] },
   'deploy-all-local': {
     description: 'helm dependency build, helm lint, then helm upgrade --install each chart from its local directory with the local image (pullPolicy Never). --dry-run renders the manifests instead.',
@@ -87,7 +91,7 @@ export const COMMAND_OPTIONS = {
   'push-all-dev': { description: 'Run `check dev`, build the checked-in versions, push <dev>/<name>:<version> and the immutable :<version>-<sha7>, and push each chart at its checked-in version to the dev OCI repo. Never writes a version.', options: [source, path, only, skip, json, strict, ...run, ...registry] },
   release: {
     description: 'From CI, at a known commit: check every release guardrail, build and package every artifact, push the tag (the lock), push images and charts, then create the GitHub release with charts, a compose bundle and SHA256SUMS.',
-    options: [source, path, { ...tag, description: "the release tag, e.g. v1.4.0 (product) or a component's own tag; its version must be the checked-in version" }, only, skip, json, strict, allowLocal, ci, ...run, ...registry, githubToken, githubApiUrl, gitToken],
+    options: [source, path, { ...tag, description: "the release tag, e.g. v1.4.0 (product) or a component's own tag; its version must be the checked-in version" }, only, skip, json, strict, allowLocal, ci, ...run, ...registry, ...releaseHosts, gitToken],
   },
 } as const satisfies Record<string, { description: string; options: readonly OptionSpec[] }>;
 

@@ -16,7 +16,7 @@ export type { LaneOptions };
 export function planCommand(ctx: CommandContext, lane: Lane, opts: LaneOptions): Promise<{ plan: Plan; ws: Workspace }> {
   return withGitRunner(ctx.git, async () => {
     const ws = await readWorkspace(ctx.root);
-    const facts = await gatherLaneFacts(ws, factRequest(ws, lane, opts), { env: ctx.env, registry: ctx.registry });
+    const facts = await gatherLaneFacts(ws, factRequest(ws, lane, opts), { env: ctx.env, registry: ctx.registry, releaseHosts: ctx.releaseHosts, redactor: ctx.redactor });
     return { plan: planLane(ws, lane, opts, facts), ws };
   });
 }

@@ -8,9 +8,17 @@ export interface LanesConfig {
   file: string;
   project: string;
   registries: { dev?: RegistryPair; release?: RegistryPair };
-  release: { tag: string; versionOf?: string; componentTag: string; github?: string };
+  release: { tag: string; versionOf?: string; componentTag: string; github?: string; gitlab?: GitLabTarget };
   compose: { network?: string; project: string; envFile?: string };
   components: Component[];
+}
+
+/** Where the GitLab release goes (release.gitlab). */
+export interface GitLabTarget {
+  /** The project's full path, group/subgroup/project. */
+  project: string;
+  /** The API root, https://gitlab.com/api/v4 or a self-managed instance's. */
+  apiUrl: string;
 }
 
 export interface RegistryPair {

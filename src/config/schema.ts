@@ -190,6 +190,17 @@ export const configSchema = z
           .string()
           .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, 'must be owner/repo as on GitHub (e.g. dsxconnect/dsx-connect): letters, digits and "-" for the owner, no "." or ".." as the repository')
           .optional(),
+        gitlab: z
+          .object({
+            project: z
+              .string()
+              .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]*)+$/, 'must be the project\'s full path as on GitLab (group/project, group/subgroup/project)')
+              .refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'must not contain "." or ".." segments'),
+            apiUrl: z.string().regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be the API root URL, e.g. https://gitlab.com/api/v4').default('https://gitlab.com/api/v4'),
+          })
+          .strict()
+          .optional()
+          .describe('create the release on GitLab too (Releases API); the token comes from --gitlab-token, GITLAB_TOKEN or CI_JOB_TOKEN'),
       })
       .strict()
       .default({ tag: 'v{version}', componentTag: '{component}-v{version}' }),

@@ -20,6 +20,7 @@ export interface StepOutputs {
   checksums: { file: string; sha256: string };
   'push-tags': { tags: string[] };
   'github-release': { url: string; assetsUploaded: number };
+  'gitlab-release': { url: string; assetsUploaded: number };
 }
 
 export type StepKind = Step['kind'];

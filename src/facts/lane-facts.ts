@@ -8,9 +8,14 @@ import type { RegistryClientOptions } from '../registry/oci-client.js';
 import { lookUpWithNewClient } from '../registry/published.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { isCI } from './ci.js';
+import type { Redactor } from '../exec/redactor.js';
+import { checkReleaseHosts, type ReleaseHostAccess } from '../publish/preflight.js';
 
 export interface FactSources {
   env: NodeJS.ProcessEnv;
+  /** Tokens for the release hosts (release lane's preflight). */
+  releaseHosts?: ReleaseHostAccess;
+  redactor: Redactor;
   registry?: RegistryClientOptions;
   /** Concurrent registry look-ups. */
   registryConcurrency?: number;
@@ -18,18 +23,19 @@ export interface FactSources {
 
 /**
  * Asks the outside world what a plan depends on — the registry, the git
- * remote, the commit log, the environment — all at once. git runs through
+ * remote, the commit log, the release hosts, the environment — all at once. git runs through
  * the runner in scope (see withGitRunner), so the Dagger module's git
  * container answers the same questions as the host's git.
  */
 export async function gatherLaneFacts(ws: Workspace, request: FactRequest, sources: FactSources): Promise<LaneFacts> {
   const remote = ws.repo.remoteUrl ? 'origin' : undefined;
-  const [published, tags, notes] = await Promise.all([
+  const [published, tags, notes, releaseHosts] = await Promise.all([
     lookUpWithNewClient(sources.registry, request.refs, sources.registryConcurrency ?? 16),
     remote && request.remoteTags.length ? remoteTags(ws.config.root, remote, request.remoteTags) : new Map<string, string>(),
     request.notesFor ? releaseNotes(ws, request.notesFor) : '',
+    request.releaseHostsFor ? checkReleaseHosts(ws.config, request.releaseHostsFor, sources.releaseHosts ?? {}, sources.redactor) : undefined,
   ]);
-  return { ci: request.ci && isCI(sources.env), remote, remoteTags: tags, published, notes };
+  return { ci: request.ci && isCI(sources.env), remote, remoteTags: tags, published, notes, ...(releaseHosts ? { releaseHosts } : {}) };
 }
 
 /** `- subject (sha7)` for each commit since the previous product tag. */

@@ -18,6 +18,8 @@ export interface FactRequest {
   notesFor?: string;
   /** Whether the lane needs to know if it runs in CI. */
   ci: boolean;
+  /** The tag to ask the release hosts of lanes.yaml about (release lane). */
+  releaseHostsFor?: string;
 }
 
 /**
@@ -35,7 +37,7 @@ export function factRequest(ws: Workspace, lane: Lane, opts: LaneOptions): FactR
       const tag = requireTag(opts);
       const draft = planRelease(ws, { ...opts, tag }, NO_FACTS);
       const componentTags = ws.config.components.map((c) => componentTagName(ws.config, c.name, ws.versions.get(c.name)?.version ?? '0.0.0'));
-      return { refs: refsToLookUp(draft, true), remoteTags: [tag, ...componentTags], notesFor: tag, ci: true };
+      return { refs: refsToLookUp(draft, true), remoteTags: [tag, ...componentTags], notesFor: tag, ci: true, releaseHostsFor: tag };
     }
     default:
       return { refs: [], remoteTags: [], ci: false };

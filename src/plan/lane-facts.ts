@@ -12,6 +12,19 @@ export interface LaneFacts {
   published: ReadonlyMap<string, PublishedFact>;
   /** Release notes: the git log since the previous product tag. */
   notes: string;
+  /** What each release host (GitHub, GitLab) said when asked before the release (release lane). */
+  releaseHosts?: ReleaseHostCheck[];
+}
+
+/** One release host's answer to "can this release be made there?". */
+export interface ReleaseHostCheck {
+  host: 'GitHub' | 'GitLab';
+  /** owner/repo or group/project. */
+  target: string;
+  /** Why the release cannot be made there, as a finding's code and message. */
+  problem?: { code: 'E_RELEASE_HOST_TOKEN' | 'E_RELEASE_HOST_AUTH' | 'E_RELEASE_HOST_ACCESS' | 'E_RELEASE_HOST_UNREACHABLE'; message: string };
+  /** A release for the tag exists there already. */
+  releaseExists?: boolean;
 }
 
 /** No facts at all: what a planner sees when asked which facts it needs. */

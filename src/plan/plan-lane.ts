@@ -8,6 +8,7 @@ import { requireTag } from './fact-request.js';
 import type { LaneFacts } from './lane-facts.js';
 import { planLocalBuild } from './local.js';
 import { planRelease, type ReleaseOptions } from './release.js';
+import { releaseHostFindings } from './release-host.js';
 import type { Lane, Plan } from './types.js';
 
 /** Every option any lane's planner takes. */
@@ -35,7 +36,11 @@ function planFor(ws: Workspace, lane: Lane, opts: LaneOptions, facts: LaneFacts)
       return planComposeDown(ws, opts);
     case 'dev':
       return planDev(ws, opts, facts.published);
-    case 'release':
-      return planRelease(ws, { ...opts, tag: requireTag(opts) }, facts);
+    case 'release': {
+      const tag = requireTag(opts);
+      const plan = planRelease(ws, { ...opts, tag }, facts);
+      plan.findings.push(...releaseHostFindings(facts.releaseHosts ?? [], tag, !!ws.repo.head && facts.remoteTags.get(tag) === ws.repo.head));
+      return plan;
+    }
   }
 }

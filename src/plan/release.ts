@@ -164,18 +164,19 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
     ...(tagsToPush.length === 0 ? { skip: `${opts.tag} already exists at this commit` } : {}),
   });
   plan.steps.push(...pushes);
+  // The release pages come last: by then every artifact they point at is published.
+  const page = { needs: ['push-tags', ...pushes.map((p) => p.id)], tag: opts.tag, name: `${config.project} ${tagVersion ?? opts.tag}`, notes: releaseNotes(ws, plan.components, unchanged, facts.notes), assets };
   plan.steps.push({
     id: 'github-release',
-    needs: ['push-tags', ...pushes.map((p) => p.id)],
     kind: 'github-release',
+    ...page,
     repository: config.release.github ?? '',
-    tag: opts.tag,
-    name: `${config.project} ${tagVersion ?? opts.tag}`,
-    notes: releaseNotes(ws, plan.components, unchanged, facts.notes),
     prerelease: tagVersion ? semver.prerelease(tagVersion) !== null : false,
-    assets,
     ...(config.release.github ? {} : { skip: `release.github is not set in ${config.file}` }),
   });
+  if (config.release.gitlab) {
+    plan.steps.push({ id: 'gitlab-release', kind: 'gitlab-release', ...page, project: config.release.gitlab.project, apiUrl: config.release.gitlab.apiUrl, packageName: config.project });
+  }
 
   plan.findings = [...workspaceFindings(ws, selected), ...findings, ...registryErrors(facts.published)];
   return plan;

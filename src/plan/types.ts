@@ -45,6 +45,15 @@ export const stepSchema = z.discriminatedUnion('kind', [
   step('compose-bundle', { files: z.array(z.string()), output: z.string() }),
   step('checksums', { files: z.array(z.string()), output: z.string() }),
   step('push-tags', { tags: z.array(z.object({ name: z.string(), commit: z.string() }).strict()), remote: z.string() }),
+  step('gitlab-release', {
+    project: z.string().describe('the GitLab project path, group/project'),
+    apiUrl: z.string(),
+    tag: z.string(),
+    name: z.string(),
+    notes: z.string(),
+    assets: z.array(z.string()).describe('uploaded to the generic package registry (packageName, version = tag) and linked from the release'),
+    packageName: z.string(),
+  }),
   step('github-release', {
     repository: z.string(),
     tag: z.string(),

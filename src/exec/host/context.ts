@@ -1,4 +1,5 @@
 import type { Redactor } from '../redactor.js';
+import type { ReleaseHostAccess } from '../../publish/preflight.js';
 
 /** What every host step handler needs: where the monorepo is and how to reach registries and GitHub. */
 export interface HostContext {
@@ -12,7 +13,8 @@ export interface HostContext {
   plainHttp?: boolean;
   helm: string;
   docker: string;
-  github?: { token?: string; apiUrl: string };
+  /** Tokens for the GitHub and GitLab releases. */
+  releaseHosts: ReleaseHostAccess;
   kubeconfig?: string;
   /** Stream command output (--verbose). */
   onOutput?: (chunk: string) => void;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Plan } from '../../plan/types.js';
 import type { Executor } from '../executor.js';
 import { publishGitHubRelease } from '../../publish/github-release.js';
+import { publishGitLabRelease } from '../../publish/gitlab-release.js';
 import type { HostContext } from './context.js';
 import { buildImage, pushImage } from './docker.js';
 import { dependencyBuild, deploy, lint, packageChart, pushChart, renderManifests } from './helm.js';
@@ -12,6 +13,7 @@ import { pushTags } from './git-tags.js';
 
 /** The host executor: each step with the host's own docker, helm, compose and git. Decides nothing. */
 export function hostExecutor(ctx: HostContext): Executor {
+  const readAsset = (path: string) => readFile(join(ctx.root, path));
   return {
     'build-image': (step) => buildImage(ctx, step),
     'push-image': (step) => pushImage(ctx, step),
@@ -26,8 +28,8 @@ export function hostExecutor(ctx: HostContext): Executor {
     'compose-bundle': async (step) => composeBundle(ctx, step),
     checksums: (step) => checksums(ctx, step),
     'push-tags': (step) => pushTags(ctx, step),
-    'github-release': (step) =>
-      publishGitHubRelease({ token: ctx.github?.token, apiUrl: ctx.github?.apiUrl ?? 'https://api.github.com', redactor: ctx.redactor, readAsset: (path) => readFile(join(ctx.root, path)) }, step),
+    'github-release': (step) => publishGitHubRelease({ ...(ctx.releaseHosts.github ?? { apiUrl: 'https://api.github.com' }), redactor: ctx.redactor, readAsset }, step),
+    'gitlab-release': (step) => publishGitLabRelease({ ...ctx.releaseHosts.gitlab, redactor: ctx.redactor, readAsset }, step),
   };
 }
 
