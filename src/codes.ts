@@ -20,6 +20,8 @@ export interface CodeInfo {
 export const ERROR_CODES = {
   E_CONFIG: { exit: 2, meaning: 'lanes.yaml (or a file it names) is not valid; every problem is listed with file:line and YAML path' },
   E_USAGE: { exit: 2, meaning: 'a flag or argument is wrong' },
+  E_CONFIG_EXISTS: { exit: 2, meaning: 'lanes init: lanes.yaml already exists; --dry-run shows the proposal, --force replaces it' },
+  E_NOTHING_FOUND: { exit: 2, meaning: 'lanes init: no Dockerfile, Helm chart, compose file or version file to make a component of' },
   E_VERSION_NOT_SEMVER: { exit: 2, meaning: 'a version file holds a value that is not a semantic version (an issue of E_CONFIG; `bump --version` repairs it)' },
   E_VERSION_FILE_READ: { exit: 1, meaning: 'a version file cannot be read (missing, not a regular file, unreadable)' },
   E_VERSION_FILE_MISSING: { exit: 1, meaning: 'a version file disappeared after bump read it; nothing was written' },
