@@ -155,6 +155,8 @@ export function generateMonorepo(dir: string, o: SyntheticOptions): string {
     commit(`change ${name(i)}`, { [`components/${name(i)}/src/file_${n % o.filesPerComponent}.txt`]: `${name(i)} change ${n}\n` });
   }
   execFileSync('git', ['fast-import', '--quiet'], { cwd: dir, input: out.join(''), maxBuffer: 1 << 30 });
+  // Refs packed, as a clone (CI's checkout, a developer's fresh clone) or git's own auto-gc leaves them; 20,000 loose ref files would measure the file system.
+  execFileSync('git', ['pack-refs', '--all'], { cwd: dir });
   execFileSync('git', ['checkout', '-q', '-f', 'main'], { cwd: dir });
   writeFileSync(join(dir, '.git', 'description'), 'synthetic lanes benchmark monorepo\n');
   return dir;

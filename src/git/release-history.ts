@@ -1,7 +1,7 @@
 import semver from 'semver';
 import type { LanesConfig } from '../config/model.js';
 import type { TagRef } from './repo-facts.js';
-import { componentTagTemplate, readVersion, tagShape } from './tag-template.js';
+import { componentTagTemplate, parseVersion, tagShape } from './tag-template.js';
 
 export interface ReleaseRecord {
   tag: string;
@@ -96,7 +96,9 @@ export function releaseHistory(config: LanesConfig, tags: readonly TagRef[]): Re
     const templates = [`${prefix}{version}${suffix}`, ...(c.name === config.release.versionOf ? [config.release.tag] : [])];
     history.byComponent.set(c.name, { templates, matched: 0, notReachable: 0 });
   }
-  const count = (component: string, record: ReleaseRecord, reachable: boolean) => {
+  // Parsed versions of each component's current lowest and highest: compared, never parsed again.
+  const bounds = new Map<string, { low: semver.SemVer; high: semver.SemVer }>();
+  const count = (component: string, record: ReleaseRecord, parsed: semver.SemVer, reachable: boolean) => {
     const entry = history.byComponent.get(component);
     if (!entry) return;
     entry.matched++;
@@ -104,9 +106,16 @@ export function releaseHistory(config: LanesConfig, tags: readonly TagRef[]): Re
       entry.notReachable++;
       return;
     }
-    if (!entry.lowest || semver.lt(record.version, entry.lowest.version)) entry.lowest = record;
-    if (!entry.highest || semver.gt(record.version, entry.highest.version)) entry.highest = record;
+    const b = bounds.get(component);
+    if (!b) {
+      bounds.set(component, { low: parsed, high: parsed });
+      entry.lowest = entry.highest = record;
+      return;
+    }
+    if (parsed.compare(b.low) < 0) [b.low, entry.lowest] = [parsed, record];
+    if (parsed.compare(b.high) > 0) [b.high, entry.highest] = [parsed, record];
   };
+  const productVersions = new Map<ReleaseRecord, semver.SemVer>();
 
   for (const tag of tags) {
     const reachable = tag.reachable !== false;
@@ -121,18 +130,22 @@ export function releaseHistory(config: LanesConfig, tags: readonly TagRef[]): Re
       if (!candidates) continue;
       for (const owner of candidates) {
         if (!tag.name.endsWith(owner.suffix) || tag.name.length - owner.suffix.length <= i) continue;
-        const reading = readVersion(tag.name.slice(i, tag.name.length - owner.suffix.length));
-        if (!reading) continue;
-        if ('invalid' in reading) {
-          invalid ??= { tag: tag.name, template: owner.template, reason: reading.reason };
+        const text = tag.name.slice(i, tag.name.length - owner.suffix.length);
+        const parsed = parseVersion(text);
+        if (!parsed) continue;
+        if (!(parsed instanceof semver.SemVer)) {
+          invalid ??= { tag: tag.name, template: owner.template, reason: parsed.reason };
           continue;
         }
         matchedAny = true;
-        const record = { tag: tag.name, version: reading.version, commit: tag.commit };
-        if (owner.product && reachable) history.product.push(record);
+        const record = { tag: tag.name, version: text, commit: tag.commit };
+        if (owner.product && reachable) {
+          history.product.push(record);
+          productVersions.set(record, parsed);
+        }
         if (owner.component && !owners.has(owner.component)) {
           owners.add(owner.component);
-          count(owner.component, record, reachable);
+          count(owner.component, record, parsed, reachable);
         }
       }
     }
@@ -141,7 +154,7 @@ export function releaseHistory(config: LanesConfig, tags: readonly TagRef[]): Re
     if (owners.size > 1) history.ambiguous.push({ tag: tag.name, components: [...owners] });
   }
   for (const [name, entry] of history.byComponent) if (entry.highest) history.last.set(name, entry.highest);
-  history.product.sort((a, b) => semver.rcompare(a.version, b.version));
+  history.product.sort((a, b) => productVersions.get(b)!.compare(productVersions.get(a)!));
 
   const perConfig = cache.get(tags) ?? new WeakMap<LanesConfig, ReleaseHistory>();
   perConfig.set(config, history);

@@ -1,5 +1,5 @@
 import { ExecError } from '../errors.js';
-import { git, runGit } from './run-git.js';
+import { git, runGit, type GitResult } from './run-git.js';
 
 /** A tag and the commit it points at (annotated tags peeled). */
 export interface TagRef {
@@ -32,31 +32,34 @@ const NOT_A_REPO: RepoFacts = { isRepo: false, shallow: false, dirty: [], tags: 
 
 /** Gathers RepoFacts with a handful of git processes, independent of the repo's size. */
 export async function readRepoFacts(root: string): Promise<RepoFacts> {
-  const top = await runGit(root, ['rev-parse', '--is-inside-work-tree']);
-  if (top.code !== 0) return NOT_A_REPO;
-  const [head, branch, shallow, status, tags, merged, remote, prefix] = await Promise.all([
+  // All at once: outside a repository each simply fails, which costs less than asking first and waiting.
+  const [top, head, branch, status, tags, merged, remote] = await Promise.all([
+    runGit(root, ['rev-parse', '--is-inside-work-tree', '--is-shallow-repository', '--show-prefix']),
     runGit(root, ['log', '-1', '--format=%H %cI', 'HEAD']),
     runGit(root, ['symbolic-ref', '-q', '--short', 'HEAD']),
-    git(root, ['rev-parse', '--is-shallow-repository']),
     // lanes' own output (.lanes/: packaged charts, rendered manifests) never makes the tree dirty.
-    git(root, ['status', '--porcelain', '-z', '--', '.', ':(exclude).lanes']),
+    runGit(root, ['status', '--porcelain', '-z', '--', '.', ':(exclude).lanes']),
     listTags(root),
     // Which tags HEAD contains: one commit walk in git, so a hotfix branch's history is its own.
     runGit(root, ['for-each-ref', '--merged=HEAD', '--format=%(refname:lstrip=2)', 'refs/tags']),
     runGit(root, ['remote', 'get-url', 'origin']),
-    git(root, ['rev-parse', '--show-prefix']),
   ]);
+  if (top.code !== 0) return NOT_A_REPO;
+  const [, shallowLine, prefixLine] = top.stdout.split('\n');
+  const shallow = shallowLine?.trim() === 'true';
+  if (status.code !== 0) throw new ExecError('git status --porcelain', status.code, status.stderr);
+  if (tags.code !== 0) throw new ExecError('git for-each-ref refs/tags', tags.code, tags.stderr);
   return {
     isRepo: true,
     head: head.code === 0 ? head.stdout.split(' ')[0] : undefined,
     headTime: head.code === 0 ? head.stdout.trim().split(' ')[1] : undefined,
     branch: branch.code === 0 ? branch.stdout.trim() : undefined,
-    shallow: shallow.trim() === 'true',
-    dirty: status.split('\0').filter((entry) => /^[ A-Z?!]{2} ./.test(entry)).map((entry) => entry.slice(3)),
+    shallow,
+    dirty: status.stdout.split('\0').filter((entry) => /^[ A-Z?!]{2} ./.test(entry)).map((entry) => entry.slice(3)),
     // A shallow clone's history stops at its boundary: there, which tags HEAD contains is unknown, not "none".
-    tags: parseTags(tags, merged.code === 0 && shallow.trim() !== 'true' ? new Set(merged.stdout.split('\n').filter(Boolean)) : undefined),
+    tags: parseTags(tags.stdout, merged.code === 0 && !shallow ? new Set(merged.stdout.split('\n').filter(Boolean)) : undefined),
     remoteUrl: remote.code === 0 ? remote.stdout.trim() : undefined,
-    prefix: prefix.trim(),
+    prefix: (prefixLine ?? '').trim(),
   };
 }
 
@@ -75,10 +78,10 @@ function parseTags(listing: string, reachable: ReadonlySet<string> | undefined):
  * shallow clone that may be missing, so fall back to the unpeeled list (such
  * tags then count as "history unknown" rather than failing the command).
  */
-async function listTags(root: string): Promise<string> {
+async function listTags(root: string): Promise<GitResult> {
   const peeled = await runGit(root, ['for-each-ref', '--format=%(refname:lstrip=2)%00%(objectname)%00%(*objectname)', 'refs/tags']);
-  if (peeled.code === 0) return peeled.stdout;
-  return git(root, ['for-each-ref', '--format=%(refname:lstrip=2)%00%(objectname)%00', 'refs/tags']);
+  if (peeled.code === 0) return peeled;
+  return runGit(root, ['for-each-ref', '--format=%(refname:lstrip=2)%00%(objectname)%00', 'refs/tags']);
 }
 
 /**
@@ -90,6 +93,25 @@ export async function changedFilesSince(root: string, head: string, commits: rea
   const unique = [...new Set(commits)];
   const result = new Map<string, string[] | undefined>();
   if (unique.length === 0) return result;
+  // --always prints each commit's line even when nothing changed; a commit git does not have prints none and stays undefined.
+  const out = await runGit(root, ['diff-tree', '--stdin', '--always', '-r', '--name-only', '--no-renames', '-z'], unique.map((c) => `${c} ${head}\n`).join(''));
+  if (out.code !== 0) return changedFilesOfPresent(root, head, unique, prefix);
+  const wanted = new Set(unique);
+  let current: string[] | undefined;
+  for (const field of out.stdout.split('\0')) {
+    if (!field) continue;
+    if (field.length === 40 && wanted.has(field) && !result.has(field)) {
+      current = [];
+      result.set(field, current);
+    } else if (field.startsWith(prefix)) current?.push(field.slice(prefix.length)); // paths relative to the monorepo root
+  }
+  for (const c of unique) if (!result.has(c)) result.set(c, undefined);
+  return result;
+}
+
+/** The slower way, when git refuses the batch: ask which commits exist first, then diff those. */
+async function changedFilesOfPresent(root: string, head: string, unique: readonly string[], prefix: string): Promise<Map<string, string[] | undefined>> {
+  const result = new Map<string, string[] | undefined>();
   const present = await presentCommits(root, unique);
   const wanted = unique.filter((c) => present.has(c));
   for (const c of unique) result.set(c, present.has(c) ? [] : undefined);
@@ -100,7 +122,7 @@ export async function changedFilesSince(root: string, head: string, commits: rea
     if (!field) continue;
     if (/^[0-9a-f]{40}$/.test(field) && result.has(field)) {
       current = result.get(field);
-    } else if (field.startsWith(prefix)) current?.push(field.slice(prefix.length)); // paths relative to the monorepo root
+    } else if (field.startsWith(prefix)) current?.push(field.slice(prefix.length));
   }
   return result;
 }

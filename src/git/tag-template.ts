@@ -75,9 +75,15 @@ export function tagShape(template: string, component?: string): { prefix: string
  * here as a version-like token that is not a version.
  */
 export function readVersion(text: string): TagReading {
+  const parsed = parseVersion(text);
+  return parsed instanceof semver.SemVer ? { version: text } : parsed;
+}
+
+/** readVersion with the parsed version kept, for callers that compare many (the history's one pass). */
+export function parseVersion(text: string): semver.SemVer | { invalid: string; reason: string } | undefined {
   if (!/^\d/.test(text) || !/^[0-9A-Za-z.+-]+$/.test(text) || !text.includes('.')) return undefined;
   const parsed = semver.parse(text);
-  if (parsed && parsed.version === text.replace(/\+.*$/, '')) return { version: text };
+  if (parsed && parsed.version === text.replace(/\+.*$/, '')) return parsed;
   return { invalid: text, reason: `${text} is not a semantic version (MAJOR.MINOR.PATCH, no leading zeros, optional -prerelease)` };
 }
 
