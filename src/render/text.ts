@@ -23,7 +23,8 @@ export function renderFindings(findings: readonly Finding[]): string {
 }
 
 function describePublished(p: StatusRow['published']): string {
-  const parts = (['dev', 'release'] as const).filter((r) => p?.[r] && p[r] !== 'no').map((r) => (p![r] === 'yes' ? r : `${r} (${p![r]})`));
+  const state = (r: 'dev' | 'release') => (p![r] === 'error' && p!.errors?.[r] ? `error: ${p!.errors[r]!.code}` : p![r]);
+  const parts = (['dev', 'release'] as const).filter((r) => p?.[r] && p[r] !== 'no').map((r) => (p![r] === 'yes' ? r : `${r} (${state(r)})`));
   return parts.join(', ') || (p && Object.keys(p).length ? 'nowhere' : '-');
 }
 
@@ -82,6 +83,8 @@ export function describeStep(step: Step): string {
       return `sha256 of ${step.files.length} files -> ${step.output}`;
     case 'push-tags':
       return `push tags ${step.tags.map((t) => t.name).join(', ') || '(none)'} to ${step.remote}`;
+    case 'gitlab-release':
+      return `GitLab release ${step.tag} on ${step.project} with ${step.assets.length} assets (package ${step.packageName})`;
     case 'github-release':
       return `GitHub release ${step.tag} on ${step.repository || '(no repository)'} with ${step.assets.length} assets`;
   }
@@ -126,7 +129,7 @@ export function renderSummary(results: readonly StepResult[]): string {
   const skipped = results.filter((r) => r.status === 'skipped').length;
   const out = ['', table(['STEP', 'STATUS', 'TIME', 'RESULT'], results.map((r) => [r.id, r.status, formatDuration(r.durationMs), resultText(r)])), ''];
   out.push(`${ok} ok, ${failed.length} failed, ${skipped} skipped`);
-  for (const f of failed) out.push('', `${f.id} failed:`, `  ${(f.reason ?? '').split('\n').join('\n  ')}`);
+  for (const f of failed) out.push('', `${f.id} failed${f.code ? ` [${f.code}]` : ''}:`, `  ${(f.reason ?? '').split('\n').join('\n  ')}`);
   return out.join('\n');
 }
 

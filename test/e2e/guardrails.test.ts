@@ -1,6 +1,7 @@
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeGitHub } from '../helpers/fake-github.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { lanes } from '../helpers/cli.js';
 import { addBareRemote, commitAll, exampleRepo, git, PROJECT_ROOT } from '../helpers/repo.js';
@@ -17,8 +18,17 @@ function setup(prefix: string) {
   return { ns, dir, remote, registry: testbed().registry };
 }
 
+// The release lane asks GitHub before anything else (the example has release.github): a stand-in that says yes.
+const TOKEN = 'ghp_guardrailsTestToken000000000000000000';
+let gh: Awaited<ReturnType<typeof startFakeGitHub>>;
+beforeAll(async () => {
+  gh = await startFakeGitHub({ token: TOKEN });
+});
+afterAll(() => gh.close());
+const releaseEnv = () => registryEnv({ GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url });
+
 const codes = (r: { json: () => any }) => r.json().findings.map((f: any) => f.code);
-const check = (dir: string, args: string[], env = registryEnv()) => lanes(['check', ...args, '--json', '--source', dir], env);
+const check = (dir: string, args: string[], env = releaseEnv()) => lanes(['check', ...args, '--json', '--source', dir], env);
 
 describe('check release against a real registry and git remote', () => {
   it('passes on a clean repo with nothing published (exit 0)', async () => {
@@ -109,7 +119,7 @@ describe('check release against a real registry and git remote', () => {
 
   it('fails outside CI unless --allow-local (E_NOT_CI)', async () => {
     const { dir } = setup('ci');
-    const env = outsideCI(registryEnv());
+    const env = outsideCI(releaseEnv());
     expect(codes(await check(dir, ['release', '--tag', 'v0.3.88'], env))).toEqual(['E_NOT_CI']);
     expect(codes(await check(dir, ['release', '--tag', 'v0.3.88', '--allow-local'], env))).toEqual([]);
   });

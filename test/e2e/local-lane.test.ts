@@ -77,7 +77,7 @@ describe('local lane, on the real Docker engine', () => {
     expect(r.stdout).toMatch(/build:dsx-connect\s+ok/);
     expect(r.stdout).toMatch(/build:filesystem-connector\s+ok/);
     expect(r.stdout).toMatch(/build:aws-s3-connector\s+failed/);
-    expect(r.stdout).toContain('build:aws-s3-connector failed:');
+    expect(r.stdout).toContain('build:aws-s3-connector failed [E_EXEC]:');
     // The legacy builder's words, or BuildKit's (the default on newer engines, e.g. GitHub's runners).
     expect(r.stdout).toMatch(/returned a non-zero code: 3|did not complete successfully: exit code: 3/);
   });

@@ -104,8 +104,10 @@ describe('release', () => {
       expect(meta).toMatchObject({ version, appVersion: version, annotations: { 'org.opencontainers.image.revision': head } });
     }
 
-    // GitHub saw exactly: look up the release, create it, upload five assets.
+    // GitHub saw exactly: the preflight (the repository, no release yet) before anything was built, then look up the release, create it, upload five assets.
     expect(gh.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+      'GET /repos/dsxconnect/dsx-connect',
+      'GET /repos/dsxconnect/dsx-connect/releases/tags/v0.3.88',
       'GET /repos/dsxconnect/dsx-connect/releases/tags/v0.3.88',
       'POST /repos/dsxconnect/dsx-connect/releases',
       'POST /uploads/repos/dsxconnect/dsx-connect/releases/1/assets?name=dsx-connect-chart-0.3.88.tgz',
@@ -117,7 +119,7 @@ describe('release', () => {
     for (const q of gh.requests) {
       expect(q.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'lanes' });
     }
-    const created = JSON.parse(gh.requests[1]!.body.toString());
+    const created = JSON.parse(gh.requests.find((q) => q.method === 'POST')!.body.toString());
     expect(created).toMatchObject({ tag_name: 'v0.3.88', name: 'dsx-connect 0.3.88', draft: false, prerelease: false });
     expect(created.body).toContain(`- **dsx-connect 0.3.88** (first release): \`${registry}/${ns}/dsx-connect:0.3.88\`, \`oci://${registry}/${ns}-charts/dsx-connect-chart:0.3.88\``);
     expect(created.body).toMatch(/\n\nChanges:\n\n- initial \([0-9a-f]{7}\)/);
@@ -139,11 +141,17 @@ describe('release', () => {
     ]);
 
     // Run again: everything is there already; nothing is pushed or uploaded twice.
+    const seen = gh.requests.length;
     const again = await lanes(['release', '--tag', 'v0.3.88', '--source', dir, '--json', ...base()], env);
     expect(again.code).toBe(0);
     const skipped = again.json().results.filter((x: any) => x.kind.startsWith('push-'));
     expect(skipped.every((x: any) => x.status === 'skipped')).toBe(true);
-    expect(gh.requests.slice(7).map((q) => q.method)).toEqual(['GET']);
+    // The preflight (repository, release) and the release step's look-up: only reads.
+    expect(gh.requests.slice(seen).map((q) => `${q.method} ${q.path}`)).toEqual([
+      'GET /repos/dsxconnect/dsx-connect',
+      'GET /repos/dsxconnect/dsx-connect/releases/tags/v0.3.88',
+      'GET /repos/dsxconnect/dsx-connect/releases/tags/v0.3.88',
+    ]);
   });
 
   it('after an interruption, a re-run publishes what is missing and nothing twice', async () => {
@@ -181,7 +189,8 @@ describe('release', () => {
     expect(r.stdout).toMatch(/push-tags\s+skipped/);
     for (const name of ['dsx-connect', 'aws-s3-connector']) expect((await client.manifest(`${registry}/${ns}/${name}:${name === 'dsx-connect' ? '0.3.88' : '0.5.2'}`)).exists).toBe(false);
     expect(git(remote, 'tag', '--list')).toBe('');
-    expect(gh.requests).toEqual([]);
+    // GitHub was only asked (the preflight): nothing was created or uploaded.
+    expect(gh.requests.filter((q) => q.method !== 'GET')).toEqual([]);
   });
 
   it('loses a race for the tag cleanly: the remote refuses it and nothing is published', async () => {
@@ -189,9 +198,13 @@ describe('release', () => {
     // Another release got there first: the remote refuses our tag push, as it would for an existing tag.
     writeFileSync(join(remote, 'hooks/pre-receive'), '#!/bin/sh\necho "! [rejected] v0.3.88 (already exists)" >&2\nexit 1\n');
     chmodSync(join(remote, 'hooks/pre-receive'), 0o755);
-    const r = await lanes(['release', '--tag', 'v0.3.88', '--source', dir, ...base()], registryEnv({ GITHUB_TOKEN: TOKEN, GITHUB_API_URL: 'http://127.0.0.1:1' }));
+    const gh = await startFakeGitHub({ token: TOKEN });
+    closers.push(gh.close);
+    const r = await lanes(['release', '--tag', 'v0.3.88', '--source', dir, ...base()], registryEnv({ GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url }));
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('E_TAG_EXISTS: the remote refused v0.3.88');
+    expect(r.stdout).toContain('push-tags failed [E_TAG_EXISTS]:');
+    expect(r.stdout).toContain('the remote refused v0.3.88');
+    expect(r.stdout).toContain('The remote said: ');
     expect(r.stdout).toContain('Nothing was published by this run');
     expect((await client.manifest(`${registry}/${ns}/dsx-connect:0.3.88`)).exists).toBe(false);
   });

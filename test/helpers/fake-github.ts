@@ -23,7 +23,7 @@ interface Release {
  * the exact endpoint, headers and body. `failUploads` makes the n-th upload
  * fail with a 500, as an interrupted release would see.
  */
-export async function startFakeGitHub(opts: { token: string; failUploadNumber?: number }) {
+export async function startFakeGitHub(opts: { token: string; failUploadNumber?: number; canPush?: boolean; existingReleases?: string[] }) {
   const requests: RecordedRequest[] = [];
   const releases = new Map<string, Release>();
   let uploads = 0;
@@ -48,6 +48,10 @@ export async function startFakeGitHub(opts: { token: string; failUploadNumber?: 
         assets: r.assets.map((a) => ({ name: a.name, size: a.size })),
       });
       let m: RegExpExecArray | null;
+      // A user token's view of the repository: what it may do is under `permissions`.
+      if (req.method === 'GET' && (m = /^\/repos\/([^/]+\/[^/]+)$/.exec(url.pathname))) {
+        return send(200, { full_name: m[1], private: true, permissions: { admin: false, maintain: false, push: opts.canPush ?? true, triage: true, pull: true } });
+      }
       if (req.method === 'GET' && (m = /^\/repos\/([^/]+\/[^/]+)\/releases\/tags\/(.+)$/.exec(url.pathname))) {
         const r = releases.get(decodeURIComponent(m[2]!));
         return r ? send(200, view(r)) : send(404, { message: 'Not Found' });
@@ -72,6 +76,7 @@ export async function startFakeGitHub(opts: { token: string; failUploadNumber?: 
       send(404, { message: `no fake for ${req.method} ${url.pathname}` });
     });
   });
+  for (const tag of opts.existingReleases ?? []) releases.set(tag, { id: releases.size + 1, tag_name: tag, name: tag, body: '', prerelease: false, assets: [] });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url: base, requests, releases, close: () => new Promise<void>((r) => server.close(() => r())) };
