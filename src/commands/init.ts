@@ -16,6 +16,8 @@ export interface InitOptions {
   dryRun?: boolean;
   /** Overwrite an existing lanes.yaml. */
   force?: boolean;
+  /** Return the file instead of writing it, refusing an existing lanes.yaml as a write would (the Dagger module, which returns a Directory). */
+  returnOnly?: boolean;
 }
 
 export interface InitReport {
@@ -82,8 +84,9 @@ export function initCommand(ctx: Pick<CommandContext, 'root' | 'git'>, opts: Ini
     if (!checked.success) throw new Error(`lanes init proposed an invalid lanes.yaml: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const schema = schemaRef(root);
     const yaml = renderLanesYaml(proposal, schema);
-    if (!opts.dryRun) writeFileSync(target, yaml, { flag: opts.force ? 'w' : 'wx' });
-    return { file: CONFIG_FILE, written: !opts.dryRun, dryRun: !!opts.dryRun, schema, config: proposal.config, undecided: proposal.notes, parked: proposal.parked, yaml };
+    const write = !opts.dryRun && !opts.returnOnly;
+    if (write) writeFileSync(target, yaml, { flag: opts.force ? 'w' : 'wx' });
+    return { file: CONFIG_FILE, written: write, dryRun: !!opts.dryRun, schema, config: proposal.config, undecided: proposal.notes, parked: proposal.parked, yaml };
   });
 }
 

@@ -25,10 +25,17 @@ export const FINDING_CODES = {
   E_REGISTRY: 'the registry could not be asked',
   E_NO_REMOTE: 'there is no git remote to push the release tag to',
   E_SECRET_BUILD_ARG: 'a build arg is named like a credential (build args are visible in image history)',
+  E_REF_COLLISION: 'two images, two charts, or an image and a chart would publish to one repository (registry host aliases such as docker.io and registry-1.docker.io count as one registry): stops the lanes whose references collide; a warning in the other lanes',
+  E_MULTI_PLATFORM_HOST: 'an image lists several platforms, which the host CLI (docker build, no buildx) cannot build into one image; use the Dagger module',
+  E_RELEASE_HOST_TOKEN: 'no token for a release host of lanes.yaml (GitHub, GitLab)',
+  E_RELEASE_HOST_AUTH: 'a release host refused the token',
+  E_RELEASE_HOST_ACCESS: 'the repository or project is not visible with the token, or the token may not create releases',
+  E_RELEASE_HOST_UNREACHABLE: 'a release host could not be reached, or did not answer as its API',
+  E_RELEASE_EXISTS: 'a release for the tag exists on a release host while the tag is not on the remote',
   W_CHANGED_NOT_BUMPED: 'sources changed since the last release but the version did not',
   W_UNLISTED_COMPONENT: 'a directory looks like a component but is not in lanes.yaml',
   W_SHALLOW_CLONE: 'the clone is shallow: release history cannot be fully known',
-  W_DEV_OVERWRITE: 'the dev lane will overwrite a mutable tag already in the dev registry',
+  W_DEV_OVERWRITE: 'the dev lane will overwrite a mutable tag already in the dev registry (its normal job)',
   W_TAG_NOT_SEMVER: 'a tag laid out like a release tag names no strict semantic version (v09.9.9): ignored for history (status)',
   W_TAG_AMBIGUOUS: "a tag matches more than one component's tag template: counted for each (status)",
 } as const;
@@ -38,7 +45,20 @@ export function hasErrors(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'error');
 }
 
-/** `--strict` turns every warning into an error (same code, so scripts keep matching). */
+/**
+ * Warnings `--strict` leaves as warnings: what they report is the lane doing
+ * its normal job, not something forgotten. Overwriting the mutable dev tag
+ * (`<version>`) is what push-all-dev is for; the immutable `<version>-<sha7>`
+ * names each commit.
+ */
+export const STRICT_KEEPS_WARNING: ReadonlySet<FindingCode> = new Set<FindingCode>(['W_DEV_OVERWRITE']);
+
+/**
+ * `--strict` turns warnings into errors (same code, so scripts keep matching):
+ * W_CHANGED_NOT_BUMPED, W_UNLISTED_COMPONENT, W_SHALLOW_CLONE and every other
+ * warning, except those in STRICT_KEEPS_WARNING. The one place this rule lives.
+ */
 export function applyStrict(findings: readonly Finding[], strict: boolean): Finding[] {
-  return strict ? findings.map((f) => ({ ...f, severity: 'error' as const })) : [...findings];
+  if (!strict) return [...findings];
+  return findings.map((f) => (f.severity === 'warning' && !STRICT_KEEPS_WARNING.has(f.code) ? { ...f, severity: 'error' as const } : f));
 }

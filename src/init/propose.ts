@@ -115,7 +115,8 @@ export function propose(scan: ScanResult, repo: RepoInfo): Proposal {
   const dirs = [...byDir.keys()].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
   for (const dir of dirs) {
     const child = byDir.get(dir)!;
-    const parent = nearest(dir, byDir, (d) => d !== dir && d !== '.');
+    // The root takes in a directory only when that builds no image (a package's __init__.py), else every service would merge into it.
+    const parent = nearest(dir, byDir, (d) => d !== dir && (d !== '.' || !child.dockerfile));
     if (!parent) continue;
     const bothBuild = child.dockerfile && parent.dockerfile;
     const versionsDiffer = child.version && parent.version && child.version !== parent.version;
@@ -249,7 +250,7 @@ export function propose(scan: ScanResult, repo: RepoInfo): Proposal {
 
   // 11. Project: the remote's name, the root package's name, the core, the directory.
   const remoteName = repo.remoteUrl ? /([^/:]+?)(?:\.git)?\/?$/.exec(repo.remoteUrl)?.[1] : undefined;
-  const rootPackage = scan.versionFiles.find((v) => posix.dirname(v.file) === '.' && v.packageName)?.packageName;
+  const rootPackage = scan.rootPackageName;
   const project = [remoteName, rootPackage, core?.name, repo.dirName].map((n) => (n ? slug(n) : '')).find((n) => n) || 'project';
   const why: Record<string, string> = { project: remoteName ? 'the name of the origin remote' : rootPackage ? 'the root package\'s name' : core ? 'the core component\'s name' : 'the directory\'s name' };
 
@@ -379,7 +380,7 @@ function toComponent(c: Candidate, count: number, isCore = false): ProposedCompo
   if (c.dir !== '.' || count === 1) out.path = c.dir;
   const files: ProposedVersionFile[] = [
     ...c.versionFiles.map((v): ProposedVersionFile => {
-      const extra = { ...(v.variable ? { variable: v.variable } : {}), ...(v.format === 'regex' ? { format: 'regex' as const, pattern: v.pattern } : {}), ...(v.format === 'cargo-lock' && v.package && v.package !== undefined ? {} : {}) };
+      const extra = { ...(v.variable ? { variable: v.variable } : {}), ...(v.format === 'regex' ? { format: 'regex' as const, pattern: v.pattern } : {}) };
       const inferred = inferFormat(v.file) === v.format || v.format === 'regex';
       return Object.keys(extra).length || !inferred ? { file: v.file, ...(inferred ? {} : { format: v.format }), ...extra } : v.file;
     }),
@@ -389,8 +390,8 @@ function toComponent(c: Candidate, count: number, isCore = false): ProposedCompo
   else if (files.length > 1) out.version = { files };
   if (c.dockerfile) {
     const context = posix.dirname(c.dockerfile);
-    out.image = { name: c.name, ...(context !== c.dir || c.dir === '.' ? { context } : {}) };
-    if (c.dir === '.' && count > 1) out.image.dockerfile = c.dockerfile;
+    // image.context defaults to path, else the root.
+    out.image = { name: c.name, ...(context !== (out.path ?? '.') ? { context } : {}) };
   }
   if (c.chart) {
     out.chart = { path: c.chart.path };

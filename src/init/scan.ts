@@ -96,6 +96,8 @@ export interface ScanResult {
   otherTags: string[];
   /** Root package.json that is a workspace root, etc.: found, deliberately not used, and why. */
   skipped: Skipped[];
+  /** The name the root's package.json or pyproject.toml gives the repository, even when it is no component (a workspace root). */
+  rootPackageName?: string;
 }
 
 /** Directories whose files are never a component: dependencies, fixtures, tests (as W_UNLISTED_COMPONENT ignores them). */
@@ -107,6 +109,7 @@ const COMPOSE_FILE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/;
 export function scanRepository(files: readonly string[], read: FileReader, tagNames: readonly string[] = []): ScanResult {
   const out: ScanResult = { dockerfiles: [], versionFiles: [], charts: [], composeFiles: [], envPins: [], tags: [], otherTags: [], skipped: [] };
   const sorted = [...files].filter((f) => !IGNORED_DIR.test(f)).sort(byDepthThenName);
+  const rootName: { value?: string } = {};
   const chartDirs = new Set(sorted.filter((f) => posix.basename(f) === 'Chart.yaml').map((f) => posix.dirname(f)));
   for (const file of sorted) {
     const base = posix.basename(file);
@@ -129,10 +132,11 @@ export function scanRepository(files: readonly string[], read: FileReader, tagNa
     } else if (inferFormat(file) === 'env-pin') {
       out.envPins.push(...readEnvPins(file, read(file)));
     } else {
-      const found = readVersionFile(file, read, out.skipped);
+      const found = readVersionFile(file, read, out.skipped, rootName);
       if (found) out.versionFiles.push(found);
     }
   }
+  if (rootName.value) out.rootPackageName = rootName.value;
   for (const name of tagNames) {
     const tag = parseTag(name);
     if (tag) out.tags.push(tag);
@@ -172,7 +176,7 @@ function dockerfileVersion(file: string, text: string | undefined): FoundVersion
 }
 
 /** A version file by its name, read with lanes' own format reader; undefined when it is not one or holds no usable version. */
-function readVersionFile(file: string, read: FileReader, skipped: Skipped[]): FoundVersionFile | undefined {
+function readVersionFile(file: string, read: FileReader, skipped: Skipped[], rootName: { value?: string }): FoundVersionFile | undefined {
   const base = posix.basename(file);
   const format = inferFormat(file);
   if (!format || format === 'chart-yaml' || format === 'env-pin') return undefined;
@@ -183,7 +187,10 @@ function readVersionFile(file: string, read: FileReader, skipped: Skipped[]): Fo
   let spec: { file: string; format: VersionFormatName; yamlPath: string; variable?: string; package?: string } = { file, format, yamlPath: '' };
   if (format === 'python') {
     // __version__ or NAME_VERSION; lanes' default reader takes the first name containing "version", which may be MIN_PYTHON_VERSION.
-    const wanted = [...text.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*["'][^"'\r\n]*["']/gm)].map((m) => m[1]!).find((n) => n === '__version__' || /^(?:[A-Z0-9_]*_)?VERSION$/.test(n));
+    const assigned = [...text.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*["']([^"'\r\n]*)["']/gm)].map((m) => ({ name: m[1]!, value: m[2]! }));
+    // A version of something else (MIN_PYTHON_VERSION, API_VERSION) is not the package's.
+    const own = assigned.filter((a) => (a.name === '__version__' || /^(?:[A-Z0-9_]*_)?VERSION$/.test(a.name)) && !/PYTHON|NODE|MIN_|MAX_|API_|SCHEMA|PROTOCOL/.test(a.name));
+    const wanted = (own.find((a) => a.name === '__version__') ?? own[0])?.name;
     if (!wanted) return undefined;
     const first = locate(format, text, spec)?.[0]?.label;
     if (first !== wanted) {
@@ -194,6 +201,7 @@ function readVersionFile(file: string, read: FileReader, skipped: Skipped[]): Fo
   if (format === 'package-json') {
     const pkg = parseJson(text);
     if (!pkg) return undefined;
+    if (typeof pkg.name === 'string' && posix.dirname(file) === '.') rootName.value = pkg.name.replace(/^@[^/]+\//, '');
     if (pkg.workspaces !== undefined && posix.dirname(file) === '.') {
       skipped.push({ file, reason: 'the workspace root\'s package.json: its packages are the components' });
       return undefined;
@@ -205,6 +213,7 @@ function readVersionFile(file: string, read: FileReader, skipped: Skipped[]): Fo
     if (!parseJson(text)) return undefined;
   }
   if (format === 'pyproject') found.packageName = tomlName(text, ['project', 'tool.poetry']);
+  if (format === 'pyproject' && posix.dirname(file) === '.') rootName.value ??= found.packageName;
   if (format === 'cargo-toml') found.packageName = tomlName(text, ['package']);
   if (format === 'cargo-lock') {
     const sibling = read(posix.join(posix.dirname(file), 'Cargo.toml'));

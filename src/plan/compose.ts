@@ -1,4 +1,6 @@
+import { posix } from 'node:path';
 import { UsageError } from '../errors.js';
+import { laneGuardrails } from '../guardrails/lane-guardrails.js';
 import { workspaceFindings } from '../guardrails/workspace-findings.js';
 import type { Component } from '../config/model.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -34,18 +36,28 @@ function composeStack(ws: Workspace, opts: ComposeOptions) {
     if (c.compose.imageVar && c.external) env[c.compose.imageVar] = c.external.image;
   }
   const envFile = opts.envFile ?? ws.config.compose.envFile;
-  return { selected, layered, env, envFile };
+  return { selected, layered, env, envFile, files: uniqueComposeFiles(layered) };
+}
+
+/**
+ * The compose files of these components, each once, in the order of its first
+ * use: two components may share one file (a file defining both services), and
+ * compose given `-f x -f x` merges the file with itself, and a bundle would hold it twice.
+ */
+export function uniqueComposeFiles(components: readonly Component[]): string[] {
+  return [...new Set(components.flatMap((c) => (c.compose ? [posix.normalize(c.compose.file)] : [])))];
 }
 
 /** compose-up-local: the shared network, then `compose up -d` of the layered files. */
 export function planComposeUp(ws: Workspace, opts: ComposeOptions = {}): Plan {
-  const { selected, layered, env, envFile } = composeStack(ws, opts);
-  const plan: Plan = { schemaVersion: 1, lane: 'compose-up-local', project: ws.config.project, commit: ws.repo.head, components: [], skipped: [], steps: [], findings: workspaceFindings(ws, selected) };
+  const { selected, layered, env, envFile, files } = composeStack(ws, opts);
+  const plan: Plan = { schemaVersion: 1, lane: 'compose-up-local', project: ws.config.project, commit: ws.repo.head, components: [], skipped: [], steps: [], findings: [] };
   plan.components = layered.map((c) => ({ name: c.name, version: ws.versions.get(c.name)?.version, images: env[c.compose.imageVar ?? ''] ? [env[c.compose.imageVar!]!] : [] }));
   plan.skipped = selected.filter((c) => !layered.includes(c as never)).map((c) => ({ component: c.name, reason: c.compose ? `optional: pass --${c.compose.flag} to include it` : 'no compose file' }));
   const network = ws.config.compose.network;
   if (network) plan.steps.push({ id: 'ensure-network', needs: [], kind: 'ensure-network', network });
-  plan.steps.push({ id: 'compose-up', needs: network ? ['ensure-network'] : [], kind: 'compose-up', project: ws.config.compose.project, files: layered.map((c) => c.compose.file), env, ...(envFile ? { envFile } : {}) });
+  plan.steps.push({ id: 'compose-up', needs: network ? ['ensure-network'] : [], kind: 'compose-up', project: ws.config.compose.project, files, env, ...(envFile ? { envFile } : {}) });
+  plan.findings = [...workspaceFindings(ws, selected), ...laneGuardrails(ws, plan, opts)];
   return plan;
 }
 
@@ -53,7 +65,7 @@ export function planComposeUp(ws: Workspace, opts: ComposeOptions = {}): Plan {
 export function planComposeDown(ws: Workspace, opts: ComposeOptions = {}): Plan {
   // Every optional file is layered so that services started with --include-* are removed too.
   const all = ws.config.components.map((c) => c.compose?.flag).filter((f): f is string => !!f);
-  const { layered, env, envFile } = composeStack(ws, { ...opts, include: all });
+  const { layered, env, envFile, files } = composeStack(ws, { ...opts, include: all });
   return {
     schemaVersion: 1,
     lane: 'compose-down-local',
@@ -61,7 +73,7 @@ export function planComposeDown(ws: Workspace, opts: ComposeOptions = {}): Plan 
     commit: ws.repo.head,
     components: layered.map((c) => ({ name: c.name, images: [] })),
     skipped: [],
-    steps: [{ id: 'compose-down', needs: [], kind: 'compose-down', project: ws.config.compose.project, files: layered.map((c) => c.compose.file), env, ...(envFile ? { envFile } : {}) }],
+    steps: [{ id: 'compose-down', needs: [], kind: 'compose-down', project: ws.config.compose.project, files, env, ...(envFile ? { envFile } : {}) }],
     findings: [],
   };
 }

@@ -1,4 +1,5 @@
 import type { Finding } from '../guardrails/finding.js';
+import { laneGuardrails } from '../guardrails/lane-guardrails.js';
 import { workspaceFindings } from '../guardrails/workspace-findings.js';
 import { chartTag, joinRef } from '../registry/image-ref.js';
 import type { PublishedFact } from '../registry/published.js';
@@ -58,6 +59,6 @@ export function planDev(ws: Workspace, opts: PlanOptions = {}, published: Readon
       plan.components.push(planned);
     }
   }
-  plan.findings = [...workspaceFindings(ws, selected), ...findings, ...registryErrors(published)];
+  plan.findings = [...workspaceFindings(ws, selected), ...findings, ...registryErrors(published), ...laneGuardrails(ws, plan, opts)];
   return plan;
 }

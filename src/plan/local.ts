@@ -1,3 +1,4 @@
+import { laneGuardrails } from '../guardrails/lane-guardrails.js';
 import { workspaceFindings } from '../guardrails/workspace-findings.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { buildImageStep } from './build-steps.js';
@@ -26,6 +27,6 @@ export function planLocalBuild(ws: Workspace, opts: PlanOptions = {}): Plan {
     plan.components.push({ name: c.name, version, images: tags });
     plan.steps.push(buildImageStep(ws, c, version, tags, opts));
   }
-  plan.findings = workspaceFindings(ws, selected);
+  plan.findings = [...workspaceFindings(ws, selected), ...laneGuardrails(ws, plan, opts)];
   return plan;
 }

@@ -9,6 +9,14 @@ export interface PlanOptions extends Selection {
   /** Where packaged charts and release artifacts go, relative to the root. */
   outDir?: string;
   strict?: boolean;
+  /**
+   * What will carry the plan out: 'host' (the CLI: docker, helm, compose on
+   * this machine; the default) or 'dagger' (the Dagger module). Only what an
+   * executor cannot do depends on it (several platforms in one image: Dagger only).
+   */
+  executor?: Executor;
 }
+
+export type Executor = 'host' | 'dagger';
 
 export const DEFAULT_OUT_DIR = '.lanes/out';

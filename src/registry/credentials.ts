@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { DOCKER_HUB, DOCKER_HUB_AUTH_KEY } from './image-ref.js';
+import { canonicalRegistry, DOCKER_HUB, DOCKER_HUB_ALIASES, DOCKER_HUB_AUTH_KEY } from './image-ref.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,8 +26,11 @@ export interface CredentialOptions {
  * LANES_REGISTRY_USERNAME / LANES_REGISTRY_PASSWORD, then Docker's config file
  * (what `docker login` wrote): an `auths` entry, else the credential helper it
  * names (`credHelpers` for this host, or `credsStore`). Undefined means anonymous.
+ * Any name of a registry finds its login: Docker Hub's under any of its hosts
+ * (docker.io, index.docker.io, registry-1.docker.io, registry.hub.docker.com).
  */
-export function resolveCredentials(registry: string, opts: CredentialOptions = {}): Credentials | undefined {
+export function resolveCredentials(registryHost: string, opts: CredentialOptions = {}): Credentials | undefined {
+  const registry = canonicalRegistry(registryHost);
   const env = opts.env ?? process.env;
   if (opts.explicit?.password !== undefined && opts.explicit.username) {
     return { username: opts.explicit.username, password: opts.explicit.password, source: opts.explicit.source };
@@ -46,7 +49,7 @@ export function resolveCredentials(registry: string, opts: CredentialOptions = {
     return undefined;
   }
   const auths = config.auths ?? {};
-  const keys = registry === DOCKER_HUB ? [DOCKER_HUB_AUTH_KEY, 'index.docker.io', 'docker.io', registry] : [registry, `https://${registry}`, `http://${registry}`];
+  const keys = authKeys(registry, [...Object.keys(auths), ...Object.keys(config.credHelpers ?? {})]);
   for (const key of keys) {
     const entry = auths[key];
     if (!entry) continue;
@@ -59,6 +62,18 @@ export function resolveCredentials(registry: string, opts: CredentialOptions = {
   }
   const helper = keys.map((k) => config.credHelpers?.[k]).find(Boolean) ?? config.credsStore;
   return helper ? fromHelper(helper, registry === DOCKER_HUB ? DOCKER_HUB_AUTH_KEY : registry, env) : undefined;
+}
+
+/**
+ * The keys of Docker's config file that name `registry` (canonical), best
+ * first: Docker Hub's own key, then the host as written, then with a scheme
+ * or a path (`https://host/v1/`), whatever its case or Docker Hub alias.
+ */
+function authKeys(registry: string, present: readonly string[]): string[] {
+  const preferred = registry === DOCKER_HUB ? [DOCKER_HUB_AUTH_KEY, ...DOCKER_HUB_ALIASES] : [registry, `https://${registry}`, `http://${registry}`];
+  const hostOf = (key: string) => canonicalRegistry(key.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0]!);
+  const others = present.filter((k) => !preferred.includes(k) && hostOf(k) === registry);
+  return [...new Set([...preferred, ...others])];
 }
 
 interface DockerConfig {

@@ -27,17 +27,37 @@ export function parseRef(ref: string): RepoRef {
   }
   const first = name.split('/')[0]!;
   const hasHost = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  let registry = hasHost ? first : 'docker.io';
+  const registry = canonicalRegistry(hasHost ? first : 'docker.io');
   let repository = hasHost ? name.slice(first.length + 1) : name;
-  if (registry === 'docker.io' || registry === 'index.docker.io') {
-    registry = DOCKER_HUB;
-    if (!repository.includes('/')) repository = `library/${repository}`;
-  }
+  if (registry === DOCKER_HUB && !repository.includes('/')) repository = `library/${repository}`;
   return { registry, repository, reference };
 }
 
-/** Docker Hub's API host; parseRef maps docker.io and index.docker.io to it. */
+/** Docker Hub's API host; canonicalRegistry maps every other name of Docker Hub to it. */
 export const DOCKER_HUB = 'registry-1.docker.io';
+
+/** Every host name that means Docker Hub: docker's default, its index, its API host, and the old web host. */
+export const DOCKER_HUB_ALIASES: readonly string[] = ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'];
+
+/**
+ * One name per registry: host names are case-insensitive, and Docker Hub has
+ * several (docker.io/ns images and oci://registry-1.docker.io/ns charts are
+ * one registry). Collisions, credentials and look-ups all compare this form.
+ */
+export function canonicalRegistry(host: string): string {
+  const lower = host.toLowerCase();
+  return DOCKER_HUB_ALIASES.includes(lower) ? DOCKER_HUB : lower;
+}
+
+/**
+ * Where a repository really is, as `registry/repository` in canonical form:
+ * `docker.io/ns` + `x` and `oci://registry-1.docker.io/ns` + `x` are the same
+ * repository. `namespace` is an images or charts value of lanes.yaml.
+ */
+export function repositoryKey(namespace: string, name: string): string {
+  const r = parseRef(joinRef(namespace.replace(/^oci:\/\//, ''), name, 'x'));
+  return `${r.registry}/${r.repository}`;
+}
 
 /** The key Docker keeps Docker Hub's login under (config.json `auths`, credential helpers). */
 export const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';

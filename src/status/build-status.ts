@@ -2,6 +2,7 @@ import semver from 'semver';
 import type { Workspace } from '../workspace/workspace.js';
 import { describeDisagreement } from '../versions/read-versions.js';
 import { workspaceFindings } from '../guardrails/workspace-findings.js';
+import { refCollisionFindings } from '../guardrails/ref-collisions.js';
 import type { Finding } from '../guardrails/finding.js';
 import { chartTag, joinRef } from '../registry/image-ref.js';
 import type { PublishedFact } from '../registry/published.js';
@@ -11,9 +12,18 @@ export type ReleaseState = 'up to date' | 'needs bump' | 'bumped, unreleased' | 
 
 /** Where a component's checked-in version is published, when status was asked to look (--published). */
 export interface PublishedWhere {
-  /** 'yes' when every image and chart of the version is there, 'partly' when some are, 'error' when the registry could not say. */
+  /** 'yes' when every image and chart of the version is there, 'partly' when some are, 'error' when the registry could not say (why: `errors`). */
   dev?: 'yes' | 'partly' | 'no' | 'error';
   release?: 'yes' | 'partly' | 'no' | 'error';
+  /** Why a registry could not say: the registry's answer as a code (E_REGISTRY_AUTH, E_REGISTRY_UNREACHABLE, …) and message, for the first reference it failed on. */
+  errors?: { dev?: PublishedError; release?: PublishedError };
+}
+
+/** What went wrong asking a registry about one reference. */
+export interface PublishedError {
+  code: string;
+  message: string;
+  ref: string;
 }
 
 export interface StatusRow {
@@ -76,8 +86,14 @@ function summarisePublished(component: string, refs: ReturnType<typeof published
   for (const registry of ['dev', 'release'] as const) {
     const mine = refs.filter((r) => r.component === component && r.registry === registry).map((r) => facts.get(r.ref));
     if (mine.length === 0) continue;
-    if (mine.some((f) => !f || f.error)) where[registry] = 'error';
-    else if (mine.every((f) => f!.exists)) where[registry] = 'yes';
+    if (mine.some((f) => !f || f.error)) {
+      where[registry] = 'error';
+      const failed = mine.find((f) => f?.error);
+      const error: PublishedError = failed
+        ? { code: failed.error!.code, message: failed.error!.message, ref: failed.ref }
+        : { code: 'E_REGISTRY', message: 'the registry look-up gave no answer for this reference', ref: refs.find((r) => r.component === component && r.registry === registry && !facts.has(r.ref))!.ref };
+      where.errors = { ...where.errors, [registry]: error };
+    } else if (mine.every((f) => f!.exists)) where[registry] = 'yes';
     else where[registry] = mine.some((f) => f!.exists) ? 'partly' : 'no';
   }
   return where;
@@ -123,6 +139,7 @@ export function buildStatus(ws: Workspace, published?: ReadonlyMap<string, Publi
     else if (ws.repo.shallow) notes.push('shallow clone: tags or commits may be missing (git fetch --unshallow --tags)');
     notes.push(...historyNotes(ws, history, rows));
   }
+  if (published) notes.push(...publishedNotes(rows));
   return {
     project: ws.config.project,
     commit: ws.repo.head,
@@ -137,9 +154,25 @@ export function buildStatus(ws: Workspace, published?: ReadonlyMap<string, Publi
       ignored: history.ignored,
     },
     rows,
-    findings: [...workspaceFindings(ws, ws.config.components), ...historyFindings(history)],
+    findings: [...workspaceFindings(ws, ws.config.components), ...refCollisionFindings(ws.config), ...historyFindings(history)],
     notes,
   };
+}
+
+/** Why a registry could not say where versions are published: one note per registry and code (with the first reference's message), naming the components it hid. */
+function publishedNotes(rows: readonly StatusRow[]): string[] {
+  const groups = new Map<string, { registry: string; error: PublishedError; components: string[] }>();
+  for (const r of rows) {
+    for (const registry of ['dev', 'release'] as const) {
+      const error = r.published?.errors?.[registry];
+      if (!error) continue;
+      const key = `${registry} ${error.code}`;
+      const group = groups.get(key) ?? { registry, error, components: [] };
+      group.components.push(r.component);
+      groups.set(key, group);
+    }
+  }
+  return [...groups.values()].map((g) => `published in ${g.registry}: unknown for ${sample(g.components)}: ${g.error.code}: ${g.error.message} (asking for ${g.error.ref})`);
 }
 
 /** How many names to spell out before "and N more": a note stays one readable line. */
