@@ -13,6 +13,7 @@ import {
   parseRef,
   publishGitHubRelease,
   publishGitLabRelease,
+  reproducibleTgz,
   type ReleaseHostAccess,
   sha256,
   sha256sums,
@@ -57,8 +58,8 @@ export function daggerExecutor(inputs: DaggerInputs): Executor {
   const monorepo = inputs.path === '.' ? inputs.source : inputs.source.directory(inputs.path);
   /** Built images by component: one Container per platform. */
   const images = new Map<string, Container[]>();
-  /** Packaged charts by their plan path, as Dagger Files for `helm push`. */
-  const charts = new Map<string, File>();
+  /** Packaged charts by their plan path: the reproducible bytes, pushed as they are. */
+  const charts = new Map<string, Buffer>();
   const local = (planPath: string) => join(inputs.root, planPath);
 
   /** A container of `image` with the monorepo at /src, working there. */
@@ -140,21 +141,24 @@ export function daggerExecutor(inputs: DaggerInputs): Executor {
       // helm names the file <chart>-<version>.tgz; the plan's name is the same, so this fails only if the chart name differs.
       const shown = await exec(packaged.ctr, ['helm', 'show', 'chart', `/out/${name}`]);
       if (!new RegExp(`^version: ${step.version.replace(/[.+]/g, '\\$&')}$`, 'm').test(shown.stdout)) throw new StepError(`${step.output} does not carry version ${step.version}; helm show chart says:\n${shown.stdout}`);
-      const file = packaged.ctr.file(`/out/${name}`);
-      charts.set(step.output, file);
       await mkdir(dirname(local(step.output)), { recursive: true });
-      await file.export(local(step.output));
-      return { file: step.output, sha256: sha256(await readFile(local(step.output))) };
+      await packaged.ctr.file(`/out/${name}`).export(local(step.output));
+      // The same normalisation as the host's, so both executors publish the same bytes.
+      const bytes = reproducibleTgz(await readFile(local(step.output)));
+      await writeFile(local(step.output), bytes);
+      charts.set(step.output, bytes);
+      return { file: step.output, sha256: sha256(bytes) };
     },
 
     'push-chart': async (step) => {
       const pkg = charts.get(step.package);
       if (!pkg) throw new StepError(`${step.id}: ${step.package} was not packaged in this run`);
       const host = step.repository.replace(/^oci:\/\//, '').split('/')[0]!;
-      let ctr = dag.container().from(HELM_IMAGE).withFile('/work/chart.tgz', pkg).withEnvVariable('CA_FLAG', inputs.registryCa ? '--ca-file /work/ca.crt' : '');
+      // Bytes reach the container as base64 text: withNewFile takes a string, and the package must stay byte for byte what was checksummed.
+      let ctr = dag.container().from(HELM_IMAGE).withNewFile('/work/chart.tgz.b64', pkg.toString('base64')).withEnvVariable('CA_FLAG', inputs.registryCa ? '--ca-file /work/ca.crt' : '');
       if (inputs.registryCa) ctr = ctr.withMountedFile('/work/ca.crt', inputs.registryCa);
       const login = withHelmLogin(ctr, host);
-      const { stdout } = await exec(login.ctr, ['sh', '-c', `${login.login}helm push /work/chart.tgz '${step.repository}' $CA_FLAG 2>&1`], `helm push ${step.package} ${step.repository}`);
+      const { stdout } = await exec(login.ctr, ['sh', '-c', `base64 -d /work/chart.tgz.b64 > /work/chart.tgz && ${login.login}helm push /work/chart.tgz '${step.repository}' $CA_FLAG 2>&1`], `helm push ${step.package} ${step.repository}`);
       const digest = /Digest: (sha256:[0-9a-f]{64})/.exec(stdout)?.[1];
       if (!digest) throw new StepError(`helm push ${step.package} reported no digest; the push cannot be verified`);
       return { ref: step.ref, digest };

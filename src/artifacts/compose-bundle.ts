@@ -3,7 +3,7 @@ import { StepError } from '../errors.js';
 
 /**
  * The release's compose bundle: a reproducible tar.gz of the compose files
- * (ustar, sorted, fixed mtime/owner/mode, gzip without a timestamp). The same
+ * (ustar, sorted, fixed mtime/owner/mode, stored gzip without a timestamp). The same
  * files give the same bytes on any machine and in either executor, so its
  * checksum can be checked by anyone who rebuilds it from the tagged commit.
  */
@@ -15,7 +15,8 @@ export function composeBundle(files: readonly { path: string; data: Uint8Array }
     blocks.push(tarHeader(path, data.length), data, Buffer.alloc((512 - (data.length % 512)) % 512));
   }
   blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks), { level: 9 });
+  // Stored blocks: compressed bytes may change with the zlib build, these do not (see reproducible-tgz.ts).
+  return gzipSync(Buffer.concat(blocks), { level: 0 });
 }
 
 function tarHeader(name: string, size: number): Buffer {

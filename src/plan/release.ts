@@ -81,7 +81,9 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
 
   // What is released: every versioned component whose version is not released yet.
   const tagsToPush: { name: string; commit: string }[] = [];
-  if (tagVersion && head && !productTagAt) tagsToPush.push({ name: opts.tag, commit: head });
+  // The lock is the remote's tag: a tag only this clone has (a push that failed) is pushed again, never taken as done.
+  const onRemoteAtHead = (name: string) => !!head && facts.remoteTags.get(name) === head;
+  if (tagVersion && head && (!productTagAt || productTagAt === head) && !onRemoteAtHead(opts.tag)) tagsToPush.push({ name: opts.tag, commit: head });
   if (tagsToPush.length > 0 && !facts.remote) fail({ code: 'E_NO_REMOTE', message: `no git remote "origin" to push ${opts.tag} to; add one (git remote add origin …): the pushed tag is what stops two releases of one version` });
   const buildIds: string[] = [];
   /** Components whose checked-in version is already released: left as they are. */
@@ -109,7 +111,7 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
     if (last && semver.lt(version, last.version)) {
       fail({ code: 'E_VERSION_NOT_GREATER', component: c.name, version, message: `${c.name} ${version} is lower than its last release ${last.version} (${last.tag}); bump it above ${last.version}` });
     }
-    if (!componentTagAt && head && componentTag !== opts.tag) tagsToPush.push({ name: componentTag, commit: head });
+    if ((!componentTagAt || componentTagAt === head) && head && componentTag !== opts.tag && !onRemoteAtHead(componentTag)) tagsToPush.push({ name: componentTag, commit: head });
     if (!registry) continue;
 
     const planned: Plan['components'][number] = { name: c.name, version, images: [] };
@@ -161,7 +163,7 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
     kind: 'push-tags',
     tags: tagsToPush,
     remote: facts.remote ?? 'origin',
-    ...(tagsToPush.length === 0 ? { skip: `${opts.tag} already exists at this commit` } : {}),
+    ...(tagsToPush.length === 0 ? { skip: `${opts.tag} is already on the remote at this commit` } : {}),
   });
   plan.steps.push(...pushes);
   // The release pages come last: by then every artifact they point at is published.

@@ -169,7 +169,7 @@ describe('release', () => {
     expect(second.code, second.stdout.slice(-1500)).toBe(0);
     const results = second.json().results;
     expect(results.filter((x: any) => x.kind === 'push-image' || x.kind === 'push-chart').map((x: any) => x.reason)).toEqual(Array(6).fill('already published by an earlier run of this release (same commit)'));
-    expect(results.find((x: any) => x.kind === 'push-tags')).toMatchObject({ status: 'skipped', reason: 'v0.3.88 already exists at this commit' });
+    expect(results.find((x: any) => x.kind === 'push-tags')).toMatchObject({ status: 'skipped', reason: 'v0.3.88 is already on the remote at this commit' });
     expect((await client.manifest(`${registry}/${ns}/dsx-connect:0.3.88`)).digest).toBe(digestBefore);
     expect(gh.releases.get('v0.3.88')!.assets.map((a) => a.name).sort()).toEqual(
       ['SHA256SUMS', 'aws-s3-connector-chart-0.5.2.tgz', 'dsx-connect-chart-0.3.88.tgz', 'dsx-connect-compose-0.3.88.tar.gz', 'filesystem-connector-chart-0.2.7.tgz'],

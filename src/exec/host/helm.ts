@@ -8,12 +8,14 @@ import type { StepOf } from '../../plan/types.js';
 import type { HostContext } from './context.js';
 import { run } from './run-command.js';
 import type { StepOutputs } from '../executor.js';
-import { sha256File } from '../../artifacts/checksums.js';
+import { sha256 } from '../../artifacts/checksums.js';
+import { reproducibleTgz } from '../../artifacts/reproducible-tgz.js';
 
 /**
  * `helm package --version --app-version` of a copy of the chart carrying the
- * plan's annotations (the source chart is never modified), then a check that
- * the package says what the plan says.
+ * plan's annotations (the source chart is never modified), made
+ * byte-reproducible (reproducibleTgz), then a check that the package says what
+ * the plan says.
  */
 export async function packageChart(ctx: HostContext, step: StepOf<'package-chart'>): Promise<StepOutputs['package-chart']> {
   const work = mkdtempSync(join(tmpdir(), 'lanes-chart-'));
@@ -25,13 +27,14 @@ export async function packageChart(ctx: HostContext, step: StepOf<'package-chart
     const out = join(ctx.root, dirname(step.output));
     mkdirSync(out, { recursive: true });
     const { stdout } = await run(ctx, ctx.helm, helmPackageArgs(copy, step, out));
-    const written = /saved it to: (.+\.tgz)/.exec(stdout)?.[1]?.trim();
-    if (written && written !== join(ctx.root, step.output)) cpSync(written, join(ctx.root, step.output));
+    const written = /saved it to: (.+\.tgz)/.exec(stdout)?.[1]?.trim() ?? join(ctx.root, step.output);
+    const bytes = reproducibleTgz(readFileSync(written));
+    writeFileSync(join(ctx.root, step.output), bytes);
     const shown = await run(ctx, ctx.helm, ['show', 'chart', join(ctx.root, step.output)]);
     if (!new RegExp(`^version: ${step.version.replace(/[.+]/g, '\\$&')}$`, 'm').test(shown.stdout)) {
       throw new StepError(`${step.output} does not carry version ${step.version}; helm show chart says:\n${shown.stdout}`);
     }
-    return { file: step.output, sha256: await sha256File(join(ctx.root, step.output)) };
+    return { file: step.output, sha256: sha256(bytes) };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
