@@ -13,6 +13,8 @@ import {
   bumpRequest,
   bumpTargets,
   checkCommand,
+  initCommand,
+  initUndecidedLines,
   parseLane,
   planCommand,
   renderBumpReport,
@@ -34,6 +36,33 @@ const IGNORE = ['**/node_modules', '.lanes'];
  */
 @object()
 export class Lanes {
+  /**
+   * Scan the repository (Dockerfiles, Helm charts, version files, compose
+   * files and their image variables, env pins, existing tags) and return the
+   * source with a commented lanes.yaml added, every point it could not decide
+   * marked UNDECIDED: a function cannot write your files, so export the
+   * result. Refuses when lanes.yaml exists, unless --force.
+   *
+   * Example usage: dagger call init --source=. export --path=.
+   */
+  @func()
+  async init(
+    /** The repository with its .git (pass --source=. when calling lanes as a remote module). */
+    @argument({ defaultPath: '/', ignore: IGNORE }) source: Directory,
+    /** Where to write lanes.yaml, relative to source, when the monorepo is below the git root. */
+    path = '.',
+    /** Replace an existing lanes.yaml. */
+    force = false,
+  ): Promise<Directory> {
+    return reported(async () => {
+      const ctx = await commandContext({ source, path });
+      const report = await initCommand(ctx, { force, returnOnly: true });
+      // The undecided points, for the call's log; the Directory is the result.
+      for (const line of initUndecidedLines(report)) console.error(line);
+      return source.withNewFile(posix.join(path, report.file), report.yaml);
+    });
+  }
+
   /**
    * Show every component: checked-in version, whether its version files agree,
    * last release, changes since, and whether it needs a bump. Read-only.

@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { bumpCommand } from '../commands/bump.js';
 import { checkCommand } from '../commands/check.js';
+import { initCommand } from '../commands/init.js';
 import type { CommandContext } from '../commands/context.js';
 import { bumpRequest, bumpTargets, type BumpFlags, parseBuildArgs, parseLane, parseNames } from '../commands/inputs.js';
 import type { CommandName } from '../commands/options.js';
@@ -13,6 +14,7 @@ import type { Lane } from '../plan/types.js';
 import { DEFAULT_OUT_DIR } from '../plan/options.js';
 import { renderBumpReport, renderCheckReport, renderLaneReport, renderPlanReport, renderStatusReport } from '../render/reports.js';
 import { renderFindings } from '../render/text.js';
+import { initUndecidedLines, renderInitReport } from '../init/render-report.js';
 import { isCI } from '../facts/ci.js';
 import { commandContext, hostContext, type ReachFlags } from './host-context.js';
 import { buildProgram, type Flags } from './program.js';
@@ -61,6 +63,12 @@ async function perform(command: CommandName, flags: Flags, positionals: string[]
   const ctx = commandContext(flags as ReachFlags, io.env);
   const print = (text: string) => io.out(ctx.redactor.redact(text));
   switch (command) {
+    case 'init': {
+      const report = await initCommand(ctx, { dryRun: !!flags.dryRun, force: !!flags.force });
+      print(renderInitReport(report, json));
+      for (const line of initUndecidedLines(report)) io.err(line);
+      return EXIT.ok;
+    }
     case 'status': {
       print(renderStatusReport(await statusCommand(ctx, { published: !!flags.published }), json));
       return EXIT.ok;

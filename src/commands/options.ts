@@ -58,6 +58,16 @@ const releaseHosts = [githubToken, githubApiUrl, gitlabToken, gitlabJobToken];
 const gitToken = o('gitToken', 'value', 'token to push the release tags to origin (e.g. GITHUB_TOKEN)', daggerOnly('the CLI pushes with your own git credentials'));
 
 export const COMMAND_OPTIONS = {
+  init: {
+    description: 'Scan an existing repository (Dockerfiles, Helm charts, version files, compose files and their image variables, env pins, existing tags) and write a commented lanes.yaml that `lanes check local` accepts; what it cannot decide is marked UNDECIDED in the file and listed on stderr. Never overwrites lanes.yaml without --force.',
+    options: [
+      source,
+      path,
+      o('dryRun', 'boolean', 'print the proposed lanes.yaml, write nothing', cliOnly('a Dagger function never writes your files: init returns the source Directory with lanes.yaml added, to export or not')),
+      o('force', 'boolean', 'replace an existing lanes.yaml'),
+      o('json', 'boolean', 'print the proposed config and the undecided points as one JSON document (writes lanes.yaml unless --dry-run)', cliOnly('the Dagger function returns a Directory, not text')),
+    ],
+  },
   status: { description: 'Show every component: checked-in version, whether its version files agree, last release, changes since, and whether it needs a bump.', options: [source, path, o('published', 'boolean', 'also ask the dev and release registries whether each checked-in version is published there'), json, ...registry] },
   bump: {
     description: 'Write a new version into every version file of the named components (all or none). The only command that changes versions.',
