@@ -21,6 +21,7 @@ export type { GitRunner, GitResult } from './git/run-git.js';
 export { annotateChartYaml } from './charts/annotate-chart.js';
 export { composeArgs, helmDeployArgs, helmLintArgs, helmPackageArgs } from './exec/command-args.js';
 export { composeBundle } from './artifacts/compose-bundle.js';
+export { reproducibleTgz } from './artifacts/reproducible-tgz.js';
 export { sha256, sha256sums } from './artifacts/checksums.js';
 export { publishGitHubRelease } from './publish/github-release.js';
 export { publishGitLabRelease } from './publish/gitlab-release.js';

@@ -58466,7 +58466,8 @@ function planRelease(ws, opts, facts) {
   const registry2 = config2.registries.release;
   if (!registry2) fail({ code: "E_NO_REGISTRY", message: `${config2.file} has no registries.release; add registries: { release: { images: host/namespace, charts: oci://host/namespace } }` });
   const tagsToPush = [];
-  if (tagVersion && head && !productTagAt) tagsToPush.push({ name: opts.tag, commit: head });
+  const onRemoteAtHead = (name2) => !!head && facts.remoteTags.get(name2) === head;
+  if (tagVersion && head && (!productTagAt || productTagAt === head) && !onRemoteAtHead(opts.tag)) tagsToPush.push({ name: opts.tag, commit: head });
   if (tagsToPush.length > 0 && !facts.remote) fail({ code: "E_NO_REMOTE", message: `no git remote "origin" to push ${opts.tag} to; add one (git remote add origin \u2026): the pushed tag is what stops two releases of one version` });
   const buildIds = [];
   const unchanged = [];
@@ -58493,7 +58494,7 @@ function planRelease(ws, opts, facts) {
     if (last && import_semver7.default.lt(version3, last.version)) {
       fail({ code: "E_VERSION_NOT_GREATER", component: c.name, version: version3, message: `${c.name} ${version3} is lower than its last release ${last.version} (${last.tag}); bump it above ${last.version}` });
     }
-    if (!componentTagAt && head && componentTag !== opts.tag) tagsToPush.push({ name: componentTag, commit: head });
+    if ((!componentTagAt || componentTagAt === head) && head && componentTag !== opts.tag && !onRemoteAtHead(componentTag)) tagsToPush.push({ name: componentTag, commit: head });
     if (!registry2) continue;
     const planned = { name: c.name, version: version3, images: [] };
     const alreadyHere = (ref, what) => {
@@ -58541,7 +58542,7 @@ function planRelease(ws, opts, facts) {
     kind: "push-tags",
     tags: tagsToPush,
     remote: facts.remote ?? "origin",
-    ...tagsToPush.length === 0 ? { skip: `${opts.tag} already exists at this commit` } : {}
+    ...tagsToPush.length === 0 ? { skip: `${opts.tag} is already on the remote at this commit` } : {}
   });
   plan.steps.push(...pushes);
   const page = { needs: ["push-tags", ...pushes.map((p) => p.id)], tag: opts.tag, name: `${config2.project} ${tagVersion ?? opts.tag}`, notes: releaseNotes2(ws, plan.components, unchanged, facts.notes), assets };
@@ -60245,7 +60246,7 @@ function composeBundle(files) {
     blocks.push(tarHeader(path, data.length), data, Buffer.alloc((512 - data.length % 512) % 512));
   }
   blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks), { level: 9 });
+  return gzipSync(Buffer.concat(blocks), { level: 0 });
 }
 function tarHeader(name2, size) {
   if (Buffer.byteLength(name2) > 100) throw new StepError(`compose file path too long for the release bundle (ustar allows 100 bytes): ${name2}`);
@@ -60265,6 +60266,23 @@ function tarHeader(name2, size) {
   const sum = h.reduce((a, b) => a + b, 0);
   put(octal(sum, 7) + " ", 148, 8);
   return h;
+}
+
+// src/artifacts/reproducible-tgz.ts
+import { gunzipSync, gzipSync as gzipSync2 } from "node:zlib";
+function reproducibleTgz(tgz) {
+  const tar = Buffer.from(gunzipSync(tgz));
+  for (let offset = 0; offset + 512 <= tar.length; ) {
+    const header2 = tar.subarray(offset, offset + 512);
+    if (header2.every((b) => b === 0)) break;
+    header2.write("00000000000\0", 136, 12, "ascii");
+    header2.fill(32, 148, 156);
+    const sum = header2.reduce((a, b) => a + b, 0);
+    header2.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8, "ascii");
+    const size = parseInt(header2.subarray(124, 136).toString("ascii").replace(/\0.*$/, "").trim() || "0", 8);
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  return gzipSync2(tar, { level: 0 });
 }
 
 // src/artifacts/checksums.ts
@@ -60309,6 +60327,7 @@ export {
   renderLaneReport,
   renderPlanReport,
   renderStatusReport,
+  reproducibleTgz,
   runLaneCommand,
   sha256,
   sha256sums,
