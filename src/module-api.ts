@@ -28,4 +28,5 @@ export { publishGitLabRelease } from './publish/gitlab-release.js';
 export type { ReleaseHostAccess } from './publish/preflight.js';
 export { loginHost, parseRef } from './registry/image-ref.js';
 export { StepError, GuardrailError, UsageError, LanesError } from './errors.js';
+export { lockLost, refusedAsExisting, remoteSaid, tagMessage, tagsNotHeld } from './exec/tag-lock.js';
 export type { Lane, Plan, Step, StepOf } from './plan/types.js';

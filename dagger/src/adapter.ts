@@ -30,6 +30,8 @@ export function laneOptions(args: { only?: string[]; skip?: string[]; buildArg?:
   const { only, skip, buildArg, jobs, ...rest } = args;
   return {
     ...rest,
+    // The module builds every platform of an image (the host CLI cannot): see E_MULTI_PLATFORM_HOST.
+    executor: 'dagger',
     only: only?.length ? parseNames('--only', only) : undefined,
     skip: skip?.length ? parseNames('--skip', skip) : undefined,
     buildArgs: parseBuildArgs(buildArg),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import { dag, ReturnType, type Container, type Directory, type File, type Platform, type Secret, type Socket } from '@dagger.io/dagger';
@@ -5,19 +6,23 @@ import {
   annotateChartYaml,
   composeArgs,
   composeBundle,
-  GuardrailError,
   helmDeployArgs,
   helmLintArgs,
   helmPackageArgs,
+  lockLost,
   loginHost,
   parseRef,
   publishGitHubRelease,
   publishGitLabRelease,
+  refusedAsExisting,
+  remoteSaid,
   reproducibleTgz,
   type ReleaseHostAccess,
   sha256,
   sha256sums,
   StepError,
+  tagMessage,
+  tagsNotHeld,
   type Executor,
   type Lane,
   type Redactor,
@@ -70,7 +75,7 @@ export function daggerExecutor(inputs: DaggerInputs): Executor {
     const ran = ctr.withExec(args, { expect: ReturnType.Any });
     const [code, stdout, stderr] = await Promise.all([ran.exitCode(), ran.stdout(), ran.stderr()]);
     if (code !== 0) throw new StepError(`\`${what}\` failed (exit ${code}):\n${inputs.redactor.redact((stderr || stdout).trim().split('\n').slice(-6).join('\n'))}`);
-    return { ctr: ran, stdout: stdout + stderr };
+    return { ctr: ran, stdout };
   };
 
   const needSocket = (what: string) => {
@@ -229,17 +234,22 @@ export function daggerExecutor(inputs: DaggerInputs): Executor {
         .withEnvVariable('GIT_COMMITTER_EMAIL', 'lanes@localhost');
       if (inputs.gitAuth) ctr = withGitAuth(ctr, inputs.gitAuth);
       const git = ['git', '-c', 'safe.directory=*'];
-      for (const t of step.tags) ctr = (await exec(ctr, [...git, 'tag', '-f', '-a', t.name, '-m', `Release ${t.name}`, t.commit])).ctr;
-      const push = ctr.withExec([...git, 'push', '--atomic', step.remote, ...step.tags.map((t) => `refs/tags/${t.name}`)], { expect: ReturnType.Any });
+      const names = step.tags.map((t) => t.name);
+      const runId = randomUUID();
+      for (const t of step.tags) ctr = (await exec(ctr, [...git, 'tag', '-f', '-a', t.name, '-m', tagMessage(t.name, runId), t.commit])).ctr;
+      const push = ctr.withExec([...git, 'push', '--atomic', step.remote, ...names.map((n) => `refs/tags/${n}`)], { expect: ReturnType.Any });
       const [code, stderr] = await Promise.all([push.exitCode(), push.stderr()]);
       if (code !== 0) {
-        const said = inputs.redactor.redact(stderr.trim().split('\n').slice(-3).join(' | '));
-        if (/already exists|fetch first|\(stale info\)/.test(stderr)) {
-          throw new GuardrailError([{ code: 'E_TAG_EXISTS', severity: 'error', message: `the remote refused ${step.tags.map((t) => t.name).join(', ')}: a tag of that name is already there (another release pushed it first). Nothing was published by this run. The remote said: ${said}` }]);
-        }
-        throw new StepError(`pushing the release tags to ${step.remote} failed (exit ${code}); nothing was published. The remote said: ${said}`);
+        const said = remoteSaid(inputs.redactor.redact(stderr));
+        if (refusedAsExisting(stderr)) throw lockLost(`the remote refused ${names.join(', ')}: a tag of that name is already there (another release pushed it first). Nothing was published by this run. The remote said: ${said}`);
+        throw new StepError(`pushing ${names.join(', ')} to ${step.remote} failed (exit ${code}); nothing was published by this run. The remote said: ${said}`);
       }
-      return { tags: step.tags.map((t) => t.name) };
+      // Read the lock back from the remote, as the host executor does.
+      const ours = (await exec(push, [...git, 'rev-parse', ...names.map((n) => `refs/tags/${n}`)])).stdout.trim().split('\n');
+      const { stdout: held } = await exec(push, [...git, 'ls-remote', '--tags', step.remote, ...names.map((n) => `refs/tags/${n}`)], `git ls-remote --tags ${step.remote}`);
+      const lost = tagsNotHeld(new Map(names.map((n, i) => [n, ours[i]!])), held);
+      if (lost.length) throw lockLost(`${lost.join(', ')} on ${step.remote} ${lost.length === 1 ? 'is' : 'are'} not the tag this run pushed: another release holds the lock. Nothing was published by this run.`);
+      return { tags: names };
     },
 
     /** The same REST clients as the CLI, from the module runtime, reading the assets the steps above wrote. */

@@ -10,6 +10,8 @@ import { buildImageStep, packageChartStep } from './build-steps.js';
 import { DEFAULT_OUT_DIR, type PlanOptions } from './options.js';
 import { registryErrors } from './registry-findings.js';
 import { selectComponents } from './select.js';
+import { laneGuardrails } from '../guardrails/lane-guardrails.js';
+import { uniqueComposeFiles } from './compose.js';
 import type { Plan, Step } from './types.js';
 
 export interface ReleaseOptions extends PlanOptions {
@@ -146,7 +148,7 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
 
   // Release artifacts beside the charts: the compose files as one bundle, and checksums of it all.
   const version = tagVersion ?? '0.0.0';
-  const composeFiles = config.components.flatMap((c) => (c.compose ? [c.compose.file] : []));
+  const composeFiles = uniqueComposeFiles(config.components);
   if (composeFiles.length > 0) {
     const bundle = posix.join(outDir, `${config.project}-compose-${version}.tar.gz`);
     plan.steps.push({ id: 'compose-bundle', needs: [], kind: 'compose-bundle', files: composeFiles, output: bundle });
@@ -180,7 +182,7 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
     plan.steps.push({ id: 'gitlab-release', kind: 'gitlab-release', ...page, project: config.release.gitlab.project, apiUrl: config.release.gitlab.apiUrl, packageName: config.project });
   }
 
-  plan.findings = [...workspaceFindings(ws, selected), ...findings, ...registryErrors(facts.published)];
+  plan.findings = [...workspaceFindings(ws, selected), ...findings, ...registryErrors(facts.published), ...laneGuardrails(ws, plan, opts)];
   return plan;
 }
 
