@@ -58071,13 +58071,331 @@ function statusCommand(ctx, opts = {}) {
 }
 
 // src/facts/lane-facts.ts
-var import_semver6 = __toESM(require_semver2(), 1);
+var import_semver7 = __toESM(require_semver2(), 1);
 
 // src/facts/ci.ts
 var CI_VARIABLES = ["CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "JENKINS_URL", "TF_BUILD"];
 var FALSY = /* @__PURE__ */ new Set(["", "0", "false", "no", "off", "n"]);
 function isCI(env) {
   return CI_VARIABLES.some((k) => env[k] !== void 0 && !FALSY.has(env[k].trim().toLowerCase()));
+}
+
+// src/plan/release.ts
+var import_semver6 = __toESM(require_semver2(), 1);
+import { posix as posix5 } from "node:path";
+
+// src/plan/build-steps.ts
+import { posix as posix3 } from "node:path";
+
+// src/plan/image-labels.ts
+function imageLabels(ws, component, version2, now) {
+  const source = ws.config.release.github ? `https://github.com/${ws.config.release.github}` : ws.repo.remoteUrl?.replace(/^git@([^:]+):/, "https://$1/").replace(/\.git$/, "");
+  return {
+    "org.opencontainers.image.version": version2,
+    [REVISION_KEY]: ws.repo.head ?? "unknown",
+    ...source && !/^(\/|file:)/.test(source) ? { "org.opencontainers.image.source": source } : {},
+    "org.opencontainers.image.created": ws.repo.headTime ?? now,
+    "org.opencontainers.image.title": component
+  };
+}
+
+// src/plan/build-steps.ts
+function buildImageStep(ws, c, version2, tags, opts) {
+  const image = c.image;
+  return {
+    id: `build:${c.name}`,
+    needs: [],
+    component: c.name,
+    kind: "build-image",
+    context: image.context,
+    dockerfile: image.dockerfile,
+    ...image.target ? { target: image.target } : {},
+    buildArgs: { ...image.buildArgs, ...opts.buildArgs },
+    labels: imageLabels(ws, c.name, version2, opts.now ?? (/* @__PURE__ */ new Date(0)).toISOString()),
+    tags,
+    platforms: image.platforms
+  };
+}
+function packageChartStep(ws, c, version2, opts, needs = []) {
+  const chart = c.chart;
+  const outDir = opts.outDir ?? ".lanes/out";
+  return {
+    id: `package-chart:${c.name}`,
+    needs,
+    component: c.name,
+    kind: "package-chart",
+    chartPath: chart.path,
+    version: version2,
+    appVersion: version2,
+    // Recorded in the chart's metadata, so a re-run can tell its own upload from someone else's.
+    annotations: ws.repo.head ? { "org.opencontainers.image.revision": ws.repo.head } : {},
+    output: posix3.join(outDir, "charts", `${chart.name}-${version2}.tgz`)
+  };
+}
+
+// src/plan/options.ts
+var DEFAULT_OUT_DIR = ".lanes/out";
+
+// src/plan/registry-findings.ts
+function refsToLookUp(plan, withRevision) {
+  return plan.steps.flatMap((s) => s.kind === "push-image" || s.kind === "push-chart" ? [{ ref: s.ref, withRevision }] : []);
+}
+function registryErrors(published) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const f of published.values()) {
+    if (!f.error) continue;
+    const key = `${parseRef(f.ref).registry} ${f.error.code}`;
+    groups.set(key, [...groups.get(key) ?? [], f]);
+  }
+  return [...groups.values()].map((facts) => {
+    const first = facts[0];
+    const more = facts.length > 1 ? ` and ${facts.length - 1} more reference${facts.length > 2 ? "s" : ""} there` : "";
+    return { code: "E_REGISTRY", severity: "error", message: `${first.error.message} (while checking ${first.ref}${more})` };
+  });
+}
+
+// src/plan/select.ts
+function selectComponents(config2, sel) {
+  const names2 = new Set(config2.components.map((c) => c.name));
+  for (const [flag, list] of [["--only", sel.only], ["--skip", sel.skip]]) {
+    const unknown2 = (list ?? []).filter((n) => !names2.has(n));
+    if (unknown2.length) throw new UsageError(`${flag}: no component named ${unknown2.map((n) => `"${n}"`).join(", ")} in ${config2.file}; known: ${[...names2].join(", ")}`);
+  }
+  return config2.components.filter((c) => (!sel.only?.length || sel.only.includes(c.name)) && !sel.skip?.includes(c.name));
+}
+
+// src/guardrails/multi-platform.ts
+function multiPlatformFindings(plan, executor = "host") {
+  if (executor !== "host") return [];
+  return plan.steps.flatMap(
+    (s) => s.kind === "build-image" && s.platforms.length > 1 ? [
+      {
+        code: "E_MULTI_PLATFORM_HOST",
+        severity: "error",
+        component: s.component,
+        message: `${s.component}: image.platforms lists ${s.platforms.join(", ")}, but the host CLI builds with docker build, which makes one platform per image; run this lane with the Dagger module (dagger call \u2026), which builds every platform, or list at most one platform in lanes.yaml`
+      }
+    ] : []
+  );
+}
+
+// src/guardrails/lane-guardrails.ts
+function laneGuardrails(ws, plan, opts) {
+  return [...refCollisionFindings(ws.config, plan.lane), ...multiPlatformFindings(plan, opts.executor)];
+}
+
+// src/plan/compose.ts
+import { posix as posix4 } from "node:path";
+function composeStack(ws, opts) {
+  const selected = selectComponents(ws.config, opts);
+  const flags = new Set(ws.config.components.map((c) => c.compose?.flag).filter(Boolean));
+  for (const f of opts.include ?? []) {
+    if (!flags.has(f)) throw new UsageError(`--${f}: no optional compose file has flag "${f}" in ${ws.config.file}; known: ${[...flags].join(", ") || "none"}`);
+  }
+  const order = { core: 0, connector: 1, optional: 2 };
+  const layered = selected.filter((c) => !!c.compose).filter((c) => c.compose.role !== "optional" || (opts.include ?? []).includes(c.compose.flag)).sort((a, b) => order[a.compose.role] - order[b.compose.role] || a.index - b.index);
+  const env = {};
+  for (const c of layered) {
+    if (c.compose.imageVar && c.image) env[c.compose.imageVar] = `${c.image.name}:latest`;
+    if (c.compose.imageVar && c.external) env[c.compose.imageVar] = c.external.image;
+  }
+  const envFile = opts.envFile ?? ws.config.compose.envFile;
+  return { selected, layered, env, envFile, files: uniqueComposeFiles(layered) };
+}
+function uniqueComposeFiles(components) {
+  return [...new Set(components.flatMap((c) => c.compose ? [posix4.normalize(c.compose.file)] : []))];
+}
+function planComposeUp(ws, opts = {}) {
+  const { selected, layered, env, envFile, files } = composeStack(ws, opts);
+  const plan = { schemaVersion: 1, lane: "compose-up-local", project: ws.config.project, commit: ws.repo.head, components: [], skipped: [], steps: [], findings: [] };
+  plan.components = layered.map((c) => ({ name: c.name, version: ws.versions.get(c.name)?.version, images: env[c.compose.imageVar ?? ""] ? [env[c.compose.imageVar]] : [] }));
+  plan.skipped = selected.filter((c) => !layered.includes(c)).map((c) => ({ component: c.name, reason: c.compose ? `optional: pass --${c.compose.flag} to include it` : "no compose file" }));
+  const network = ws.config.compose.network;
+  if (network) plan.steps.push({ id: "ensure-network", needs: [], kind: "ensure-network", network });
+  plan.steps.push({ id: "compose-up", needs: network ? ["ensure-network"] : [], kind: "compose-up", project: ws.config.compose.project, files, env, ...envFile ? { envFile } : {} });
+  plan.findings = [...workspaceFindings(ws, selected), ...laneGuardrails(ws, plan, opts)];
+  return plan;
+}
+function planComposeDown(ws, opts = {}) {
+  const all = ws.config.components.map((c) => c.compose?.flag).filter((f) => !!f);
+  const { layered, env, envFile, files } = composeStack(ws, { ...opts, include: all });
+  return {
+    schemaVersion: 1,
+    lane: "compose-down-local",
+    project: ws.config.project,
+    commit: ws.repo.head,
+    components: layered.map((c) => ({ name: c.name, images: [] })),
+    skipped: [],
+    steps: [{ id: "compose-down", needs: [], kind: "compose-down", project: ws.config.compose.project, files, env, ...envFile ? { envFile } : {} }],
+    findings: []
+  };
+}
+
+// src/plan/release.ts
+function releaseTarget(config2, tag) {
+  const product = readTag(config2.release.tag, tag);
+  if (product) return { kind: "product", reading: product };
+  for (const component of config2.components) {
+    if (component.external) continue;
+    const reading = readTag(componentTagTemplate(config2, component), tag, component.name);
+    if (reading) return { kind: "component", component, reading };
+  }
+  return void 0;
+}
+function planRelease(ws, opts, facts) {
+  const { config: config2, repo } = ws;
+  const findings = [];
+  const fail = (f) => findings.push({ ...f, severity: "error" });
+  const plan = { schemaVersion: 1, lane: "release", project: config2.project, commit: repo.head, tag: opts.tag, components: [], skipped: [], steps: [], findings: [] };
+  const head = repo.head;
+  const outDir = opts.outDir ?? DEFAULT_OUT_DIR;
+  const target = releaseTarget(config2, opts.tag);
+  const reading = target?.reading;
+  const tagVersion = reading && "version" in reading ? reading.version : void 0;
+  const template = target?.kind === "component" ? componentTagTemplate(config2, target.component) : config2.release.tag;
+  const example = (version3) => target?.kind === "component" ? componentTagName(config2, target.component.name, version3) : renderTag(config2.release.tag, { version: version3 });
+  if (reading && "invalid" in reading) fail({ code: "E_TAG_FORMAT", message: `tag ${opts.tag} follows "${template}" but ${reading.reason}; use e.g. ${example("1.2.3")}` });
+  else if (!target) {
+    const forms = [renderTag(config2.release.tag, { version: "1.2.3" }), ...config2.components.filter((c) => !c.external).slice(0, 2).map((c) => componentTagName(config2, c.name, "1.2.3"))];
+    fail({ code: "E_TAG_FORMAT", message: `tag ${opts.tag} follows neither release.tag "${config2.release.tag}" nor a component's tag template in ${config2.file}; use e.g. ${forms.join(" or ")}` });
+  }
+  const versionOf = target?.kind === "component" ? target.component.name : config2.release.versionOf;
+  const checkedIn = versionOf ? ws.versions.get(versionOf)?.version : void 0;
+  if (tagVersion && checkedIn && tagVersion !== checkedIn) {
+    fail({ code: "E_TAG_VERSION_MISMATCH", component: versionOf, version: checkedIn, message: `tag ${opts.tag} says ${tagVersion} but ${versionOf} is ${checkedIn} at ${head?.slice(0, 7) ?? "HEAD"}; tag ${example(checkedIn)} instead, or lanes bump ${versionOf} --version ${tagVersion} and commit` });
+  }
+  const selected = selectComponents(config2, opts).filter((c) => target?.kind !== "component" || c.name === target.component.name);
+  if (target?.kind === "component" && selected.length === 0) {
+    fail({ code: "E_TAG_FORMAT", component: target.component.name, message: `tag ${opts.tag} releases ${target.component.name} alone, which --only/--skip leaves out; drop them for a component release` });
+  }
+  const localTags = new Map(repo.tags.map((t) => [t.name, t.commit]));
+  const tagAt = (name2) => localTags.get(name2) ?? facts.remoteTags.get(name2);
+  const productTagAt = tagAt(opts.tag);
+  for (const [where, commit] of [["locally", localTags.get(opts.tag)], ["on the remote", facts.remoteTags.get(opts.tag)]]) {
+    if (commit && commit !== head) {
+      fail({ code: "E_TAG_EXISTS", version: tagVersion, message: `tag ${opts.tag} already exists ${where} at ${commit.slice(0, 7)}, not at HEAD ${head?.slice(0, 7)}; that version is released: bump and release a new version` });
+    }
+  }
+  if (!head) fail({ code: "E_NOT_A_REPO", message: `${config2.root} is not a git repository with a commit; releases are cut from a commit` });
+  if (repo.dirty.length > 0) {
+    fail({ code: "E_DIRTY_TREE", message: `the working tree has uncommitted changes (${repo.dirty.slice(0, 3).join(", ")}${repo.dirty.length > 3 ? ", \u2026" : ""}); commit or stash them: a release is built from a commit` });
+  }
+  if (!facts.ci && !opts.allowLocal) {
+    fail({ code: "E_NOT_CI", message: "official releases come from CI; run this in CI (CI=true), or pass --allow-local if you really mean to publish from this machine" });
+  }
+  const registry2 = config2.registries.release;
+  if (!registry2) fail({ code: "E_NO_REGISTRY", message: `${config2.file} has no registries.release; add registries: { release: { images: host/namespace, charts: oci://host/namespace } }` });
+  const tagsToPush = [];
+  const onRemoteAtHead = (name2) => !!head && facts.remoteTags.get(name2) === head;
+  if (tagVersion && head && (!productTagAt || productTagAt === head) && !onRemoteAtHead(opts.tag)) tagsToPush.push({ name: opts.tag, commit: head });
+  if (tagsToPush.length > 0 && !facts.remote) fail({ code: "E_NO_REMOTE", message: `no git remote "origin" to push ${opts.tag} to; add one (git remote add origin \u2026): the pushed tag is what stops two releases of one version` });
+  const buildIds = [];
+  const unchanged = [];
+  const pushes = [];
+  const assets = [];
+  for (const c of selected) {
+    const version3 = ws.versions.get(c.name)?.version;
+    if (c.external || !version3) {
+      plan.skipped.push({ component: c.name, reason: c.external ? "external image: never published by lanes" : "no version: nothing to release" });
+      continue;
+    }
+    const componentTag = componentTagName(config2, c.name, version3);
+    const componentTagAt = tagAt(componentTag);
+    if (componentTagAt && componentTagAt !== head) {
+      if (opts.only?.includes(c.name)) {
+        fail({ code: "E_ALREADY_PUBLISHED", component: c.name, version: version3, message: `${c.name} ${version3} was already released (${componentTag} at ${componentTagAt.slice(0, 7)}); bump it (lanes bump ${c.name} --patch) to release it again` });
+      } else {
+        plan.skipped.push({ component: c.name, reason: `${version3} already released as ${componentTag}` });
+        unchanged.push({ name: c.name, version: version3 });
+      }
+      continue;
+    }
+    const last = ws.lastRelease.get(c.name);
+    if (last && import_semver6.default.lt(version3, last.version)) {
+      fail({ code: "E_VERSION_NOT_GREATER", component: c.name, version: version3, message: `${c.name} ${version3} is lower than its last release ${last.version} (${last.tag}); bump it above ${last.version}` });
+    }
+    if ((!componentTagAt || componentTagAt === head) && head && componentTag !== opts.tag && !onRemoteAtHead(componentTag)) tagsToPush.push({ name: componentTag, commit: head });
+    const planned = { name: c.name, version: version3, images: [] };
+    if (!c.image && !c.chart) {
+      plan.components.push({ ...planned, tagOnly: componentTag });
+      continue;
+    }
+    if (!registry2) continue;
+    const alreadyHere = (ref, what) => {
+      const fact = facts.published.get(ref);
+      if (!fact?.exists) return void 0;
+      if (fact.revision && fact.revision === head) return "already published by an earlier run of this release (same commit)";
+      fail({ code: "E_ALREADY_PUBLISHED", component: c.name, version: version3, message: `${what} ${ref} is already published${fact.revision ? ` (from ${fact.revision.slice(0, 7)})` : ""}; lanes never overwrites a release: bump ${c.name} and release a new version` });
+      return void 0;
+    };
+    if (c.image) {
+      const ref = joinRef(registry2.images, c.image.name, version3);
+      planned.images = [ref];
+      const build = buildImageStep(ws, c, version3, [ref], opts);
+      plan.steps.push(build);
+      buildIds.push(build.id);
+      const skip = alreadyHere(ref, "image");
+      pushes.push({ id: `push:${ref}`, needs: [build.id, "push-tags"], component: c.name, kind: "push-image", ref, ...skip ? { skip } : {} });
+    }
+    if (c.chart) {
+      const pkg = packageChartStep(ws, c, version3, { ...opts, outDir });
+      const ref = `${registry2.charts}/${c.chart.name}:${chartTag(version3)}`;
+      planned.chart = { name: c.chart.name, version: version3, ref };
+      plan.steps.push(pkg);
+      buildIds.push(pkg.id);
+      assets.push(pkg.output);
+      const skip = alreadyHere(ref, "chart");
+      pushes.push({ id: `push-chart:${c.name}`, needs: [pkg.id, "push-tags"], component: c.name, kind: "push-chart", package: pkg.output, repository: registry2.charts, ref, ...skip ? { skip } : {} });
+    }
+    plan.components.push(planned);
+  }
+  const version2 = tagVersion ?? "0.0.0";
+  const composeFiles = target?.kind === "component" ? [] : uniqueComposeFiles(config2.components);
+  if (composeFiles.length > 0) {
+    const bundle = posix5.join(outDir, `${config2.project}-compose-${version2}.tar.gz`);
+    plan.steps.push({ id: "compose-bundle", needs: [], kind: "compose-bundle", files: composeFiles, output: bundle });
+    buildIds.push("compose-bundle");
+    assets.push(bundle);
+  }
+  const sums = posix5.join(outDir, "SHA256SUMS");
+  plan.steps.push({ id: "checksums", needs: [...buildIds], kind: "checksums", files: [...assets], output: sums });
+  assets.push(sums);
+  plan.steps.push({
+    id: "push-tags",
+    needs: ["checksums"],
+    kind: "push-tags",
+    tags: tagsToPush,
+    remote: facts.remote ?? "origin",
+    ...tagsToPush.length === 0 ? { skip: `${opts.tag} is already on the remote at this commit` } : {}
+  });
+  plan.steps.push(...pushes);
+  const title = target?.kind === "component" ? target.component.name : config2.project;
+  const page = { needs: ["push-tags", ...pushes.map((p) => p.id)], tag: opts.tag, name: `${title} ${tagVersion ?? opts.tag}`, notes: releaseNotes(ws, plan.components, unchanged, facts.notes), assets };
+  plan.steps.push({
+    id: "github-release",
+    kind: "github-release",
+    ...page,
+    repository: config2.release.github ?? "",
+    prerelease: tagVersion ? import_semver6.default.prerelease(tagVersion) !== null : false,
+    ...config2.release.github ? {} : { skip: `release.github is not set in ${config2.file}` }
+  });
+  if (config2.release.gitlab) {
+    plan.steps.push({ id: "gitlab-release", kind: "gitlab-release", ...page, project: config2.release.gitlab.project, apiUrl: config2.release.gitlab.apiUrl, packageName: config2.project });
+  }
+  plan.findings = [...workspaceFindings(ws, selected), ...findings, ...registryErrors(facts.published), ...laneGuardrails(ws, plan, opts)];
+  return plan;
+}
+function releaseNotes(ws, released, unchanged, log) {
+  const lines = ["## Components", ""];
+  for (const c of released) {
+    const last = ws.lastRelease.get(c.name);
+    const artifacts = c.tagOnly ? `tagged \`${c.tagOnly}\`` : [...c.images, ...c.chart?.ref ? [c.chart.ref] : []].map((r) => `\`${r}\``).join(", ");
+    lines.push(`- **${c.name} ${c.version}** (${last ? `was ${last.version}` : "first release"}): ${artifacts}`);
+  }
+  if (unchanged.length) lines.push("", `Unchanged: ${unchanged.map((u) => `${u.name} ${u.version}`).join(", ")}.`);
+  return `${lines.join("\n")}
+
+${log}`;
 }
 
 // src/publish/github-release.ts
@@ -58259,119 +58577,31 @@ async function gatherLaneFacts(ws, request, sources) {
   const [published, tags, notes, releaseHosts] = await Promise.all([
     lookUpWithNewClient(sources.registry, request.refs, sources.registryConcurrency ?? 16),
     remote && request.remoteTags.length ? remoteTags(ws.config.root, remote, request.remoteTags) : /* @__PURE__ */ new Map(),
-    request.notesFor ? releaseNotes(ws, request.notesFor) : "",
+    request.notesFor ? releaseNotes2(ws, request.notesFor) : "",
     request.releaseHostsFor ? checkReleaseHosts(ws.config, request.releaseHostsFor, sources.releaseHosts ?? {}, sources.redactor) : void 0
   ]);
   return { ci: request.ci && isCI(sources.env), remote, remoteTags: tags, published, notes, ...releaseHosts ? { releaseHosts } : {} };
 }
-async function releaseNotes(ws, tag) {
+async function releaseNotes2(ws, tag) {
   if (!ws.repo.head) return "";
-  const current = ws.versions.get(ws.config.release.versionOf ?? "")?.version;
-  const previous = productTags(ws.config, ws.repo.tags).find((t) => t.tag !== tag && (!current || import_semver6.default.lt(t.version, current)));
+  const target = releaseTarget(ws.config, tag);
+  let previous;
+  let paths = [];
+  if (target?.kind === "component") {
+    const last = ws.lastRelease.get(target.component.name);
+    previous = last && last.tag !== tag ? last : void 0;
+    paths = ["--", ...target.component.sources];
+  } else {
+    const current = ws.versions.get(ws.config.release.versionOf ?? "")?.version;
+    previous = productTags(ws.config, ws.repo.tags).find((t) => t.tag !== tag && (!current || import_semver7.default.lt(t.version, current)));
+  }
   const range = previous ? [`${previous.commit}..HEAD`] : ["-n", "200", "HEAD"];
-  const log = await runGit(ws.config.root, ["log", "--no-merges", "--format=- %s (%h)", ...range]);
+  const log = await runGit(ws.config.root, ["log", "--no-merges", "--format=- %s (%h)", ...range, ...paths]);
   const heading = previous ? `Changes since ${previous.tag}:` : "Changes:";
   return `${heading}
 
 ${log.stdout.trim() || "- (no commits)"}
 `;
-}
-
-// src/guardrails/multi-platform.ts
-function multiPlatformFindings(plan, executor = "host") {
-  if (executor !== "host") return [];
-  return plan.steps.flatMap(
-    (s) => s.kind === "build-image" && s.platforms.length > 1 ? [
-      {
-        code: "E_MULTI_PLATFORM_HOST",
-        severity: "error",
-        component: s.component,
-        message: `${s.component}: image.platforms lists ${s.platforms.join(", ")}, but the host CLI builds with docker build, which makes one platform per image; run this lane with the Dagger module (dagger call \u2026), which builds every platform, or list at most one platform in lanes.yaml`
-      }
-    ] : []
-  );
-}
-
-// src/guardrails/lane-guardrails.ts
-function laneGuardrails(ws, plan, opts) {
-  return [...refCollisionFindings(ws.config, plan.lane), ...multiPlatformFindings(plan, opts.executor)];
-}
-
-// src/plan/build-steps.ts
-import { posix as posix3 } from "node:path";
-
-// src/plan/image-labels.ts
-function imageLabels(ws, component, version2, now) {
-  const source = ws.config.release.github ? `https://github.com/${ws.config.release.github}` : ws.repo.remoteUrl?.replace(/^git@([^:]+):/, "https://$1/").replace(/\.git$/, "");
-  return {
-    "org.opencontainers.image.version": version2,
-    [REVISION_KEY]: ws.repo.head ?? "unknown",
-    ...source && !/^(\/|file:)/.test(source) ? { "org.opencontainers.image.source": source } : {},
-    "org.opencontainers.image.created": ws.repo.headTime ?? now,
-    "org.opencontainers.image.title": component
-  };
-}
-
-// src/plan/build-steps.ts
-function buildImageStep(ws, c, version2, tags, opts) {
-  const image = c.image;
-  return {
-    id: `build:${c.name}`,
-    needs: [],
-    component: c.name,
-    kind: "build-image",
-    context: image.context,
-    dockerfile: image.dockerfile,
-    ...image.target ? { target: image.target } : {},
-    buildArgs: { ...image.buildArgs, ...opts.buildArgs },
-    labels: imageLabels(ws, c.name, version2, opts.now ?? (/* @__PURE__ */ new Date(0)).toISOString()),
-    tags,
-    platforms: image.platforms
-  };
-}
-function packageChartStep(ws, c, version2, opts, needs = []) {
-  const chart = c.chart;
-  const outDir = opts.outDir ?? ".lanes/out";
-  return {
-    id: `package-chart:${c.name}`,
-    needs,
-    component: c.name,
-    kind: "package-chart",
-    chartPath: chart.path,
-    version: version2,
-    appVersion: version2,
-    // Recorded in the chart's metadata, so a re-run can tell its own upload from someone else's.
-    annotations: ws.repo.head ? { "org.opencontainers.image.revision": ws.repo.head } : {},
-    output: posix3.join(outDir, "charts", `${chart.name}-${version2}.tgz`)
-  };
-}
-
-// src/plan/registry-findings.ts
-function refsToLookUp(plan, withRevision) {
-  return plan.steps.flatMap((s) => s.kind === "push-image" || s.kind === "push-chart" ? [{ ref: s.ref, withRevision }] : []);
-}
-function registryErrors(published) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const f of published.values()) {
-    if (!f.error) continue;
-    const key = `${parseRef(f.ref).registry} ${f.error.code}`;
-    groups.set(key, [...groups.get(key) ?? [], f]);
-  }
-  return [...groups.values()].map((facts) => {
-    const first = facts[0];
-    const more = facts.length > 1 ? ` and ${facts.length - 1} more reference${facts.length > 2 ? "s" : ""} there` : "";
-    return { code: "E_REGISTRY", severity: "error", message: `${first.error.message} (while checking ${first.ref}${more})` };
-  });
-}
-
-// src/plan/select.ts
-function selectComponents(config2, sel) {
-  const names2 = new Set(config2.components.map((c) => c.name));
-  for (const [flag, list] of [["--only", sel.only], ["--skip", sel.skip]]) {
-    const unknown2 = (list ?? []).filter((n) => !names2.has(n));
-    if (unknown2.length) throw new UsageError(`${flag}: no component named ${unknown2.map((n) => `"${n}"`).join(", ")} in ${config2.file}; known: ${[...names2].join(", ")}`);
-  }
-  return config2.components.filter((c) => (!sel.only?.length || sel.only.includes(c.name)) && !sel.skip?.includes(c.name));
 }
 
 // src/plan/dev.ts
@@ -58422,203 +58652,6 @@ function planDev(ws, opts = {}, published = /* @__PURE__ */ new Map()) {
 
 // src/plan/lane-facts.ts
 var NO_FACTS = { ci: false, remoteTags: /* @__PURE__ */ new Map(), published: /* @__PURE__ */ new Map(), notes: "" };
-
-// src/plan/release.ts
-var import_semver7 = __toESM(require_semver2(), 1);
-import { posix as posix5 } from "node:path";
-
-// src/plan/options.ts
-var DEFAULT_OUT_DIR = ".lanes/out";
-
-// src/plan/compose.ts
-import { posix as posix4 } from "node:path";
-function composeStack(ws, opts) {
-  const selected = selectComponents(ws.config, opts);
-  const flags = new Set(ws.config.components.map((c) => c.compose?.flag).filter(Boolean));
-  for (const f of opts.include ?? []) {
-    if (!flags.has(f)) throw new UsageError(`--${f}: no optional compose file has flag "${f}" in ${ws.config.file}; known: ${[...flags].join(", ") || "none"}`);
-  }
-  const order = { core: 0, connector: 1, optional: 2 };
-  const layered = selected.filter((c) => !!c.compose).filter((c) => c.compose.role !== "optional" || (opts.include ?? []).includes(c.compose.flag)).sort((a, b) => order[a.compose.role] - order[b.compose.role] || a.index - b.index);
-  const env = {};
-  for (const c of layered) {
-    if (c.compose.imageVar && c.image) env[c.compose.imageVar] = `${c.image.name}:latest`;
-    if (c.compose.imageVar && c.external) env[c.compose.imageVar] = c.external.image;
-  }
-  const envFile = opts.envFile ?? ws.config.compose.envFile;
-  return { selected, layered, env, envFile, files: uniqueComposeFiles(layered) };
-}
-function uniqueComposeFiles(components) {
-  return [...new Set(components.flatMap((c) => c.compose ? [posix4.normalize(c.compose.file)] : []))];
-}
-function planComposeUp(ws, opts = {}) {
-  const { selected, layered, env, envFile, files } = composeStack(ws, opts);
-  const plan = { schemaVersion: 1, lane: "compose-up-local", project: ws.config.project, commit: ws.repo.head, components: [], skipped: [], steps: [], findings: [] };
-  plan.components = layered.map((c) => ({ name: c.name, version: ws.versions.get(c.name)?.version, images: env[c.compose.imageVar ?? ""] ? [env[c.compose.imageVar]] : [] }));
-  plan.skipped = selected.filter((c) => !layered.includes(c)).map((c) => ({ component: c.name, reason: c.compose ? `optional: pass --${c.compose.flag} to include it` : "no compose file" }));
-  const network = ws.config.compose.network;
-  if (network) plan.steps.push({ id: "ensure-network", needs: [], kind: "ensure-network", network });
-  plan.steps.push({ id: "compose-up", needs: network ? ["ensure-network"] : [], kind: "compose-up", project: ws.config.compose.project, files, env, ...envFile ? { envFile } : {} });
-  plan.findings = [...workspaceFindings(ws, selected), ...laneGuardrails(ws, plan, opts)];
-  return plan;
-}
-function planComposeDown(ws, opts = {}) {
-  const all = ws.config.components.map((c) => c.compose?.flag).filter((f) => !!f);
-  const { layered, env, envFile, files } = composeStack(ws, { ...opts, include: all });
-  return {
-    schemaVersion: 1,
-    lane: "compose-down-local",
-    project: ws.config.project,
-    commit: ws.repo.head,
-    components: layered.map((c) => ({ name: c.name, images: [] })),
-    skipped: [],
-    steps: [{ id: "compose-down", needs: [], kind: "compose-down", project: ws.config.compose.project, files, env, ...envFile ? { envFile } : {} }],
-    findings: []
-  };
-}
-
-// src/plan/release.ts
-function planRelease(ws, opts, facts) {
-  const { config: config2, repo } = ws;
-  const selected = selectComponents(config2, opts);
-  const findings = [];
-  const fail = (f) => findings.push({ ...f, severity: "error" });
-  const plan = { schemaVersion: 1, lane: "release", project: config2.project, commit: repo.head, tag: opts.tag, components: [], skipped: [], steps: [], findings: [] };
-  const head = repo.head;
-  const outDir = opts.outDir ?? DEFAULT_OUT_DIR;
-  const reading = readTag(config2.release.tag, opts.tag);
-  const tagVersion = reading && "version" in reading ? reading.version : void 0;
-  if (reading && "invalid" in reading) fail({ code: "E_TAG_FORMAT", message: `tag ${opts.tag} follows release.tag "${config2.release.tag}" but ${reading.reason}; use e.g. ${renderTag(config2.release.tag, { version: "1.2.3" })}` });
-  else if (!tagVersion) fail({ code: "E_TAG_FORMAT", message: `tag ${opts.tag} does not follow release.tag "${config2.release.tag}" in ${config2.file}; use e.g. ${renderTag(config2.release.tag, { version: "1.2.3" })}` });
-  const versionOf = config2.release.versionOf;
-  const productVersion = versionOf ? ws.versions.get(versionOf)?.version : void 0;
-  if (tagVersion && productVersion && tagVersion !== productVersion) {
-    fail({ code: "E_TAG_VERSION_MISMATCH", component: versionOf, version: productVersion, message: `tag ${opts.tag} says ${tagVersion} but ${versionOf} is ${productVersion} at ${head?.slice(0, 7) ?? "HEAD"}; tag ${renderTag(config2.release.tag, { version: productVersion })} instead, or lanes bump ${versionOf} --version ${tagVersion} and commit` });
-  }
-  const localTags = new Map(repo.tags.map((t) => [t.name, t.commit]));
-  const tagAt = (name2) => localTags.get(name2) ?? facts.remoteTags.get(name2);
-  const productTagAt = tagAt(opts.tag);
-  for (const [where, commit] of [["locally", localTags.get(opts.tag)], ["on the remote", facts.remoteTags.get(opts.tag)]]) {
-    if (commit && commit !== head) {
-      fail({ code: "E_TAG_EXISTS", version: tagVersion, message: `tag ${opts.tag} already exists ${where} at ${commit.slice(0, 7)}, not at HEAD ${head?.slice(0, 7)}; that version is released: bump and release a new version` });
-    }
-  }
-  if (!head) fail({ code: "E_NOT_A_REPO", message: `${config2.root} is not a git repository with a commit; releases are cut from a commit` });
-  if (repo.dirty.length > 0) {
-    fail({ code: "E_DIRTY_TREE", message: `the working tree has uncommitted changes (${repo.dirty.slice(0, 3).join(", ")}${repo.dirty.length > 3 ? ", \u2026" : ""}); commit or stash them: a release is built from a commit` });
-  }
-  if (!facts.ci && !opts.allowLocal) {
-    fail({ code: "E_NOT_CI", message: "official releases come from CI; run this in CI (CI=true), or pass --allow-local if you really mean to publish from this machine" });
-  }
-  const registry2 = config2.registries.release;
-  if (!registry2) fail({ code: "E_NO_REGISTRY", message: `${config2.file} has no registries.release; add registries: { release: { images: host/namespace, charts: oci://host/namespace } }` });
-  const tagsToPush = [];
-  const onRemoteAtHead = (name2) => !!head && facts.remoteTags.get(name2) === head;
-  if (tagVersion && head && (!productTagAt || productTagAt === head) && !onRemoteAtHead(opts.tag)) tagsToPush.push({ name: opts.tag, commit: head });
-  if (tagsToPush.length > 0 && !facts.remote) fail({ code: "E_NO_REMOTE", message: `no git remote "origin" to push ${opts.tag} to; add one (git remote add origin \u2026): the pushed tag is what stops two releases of one version` });
-  const buildIds = [];
-  const unchanged = [];
-  const pushes = [];
-  const assets = [];
-  for (const c of selected) {
-    const version3 = ws.versions.get(c.name)?.version;
-    if (c.external || !version3 || !c.image && !c.chart) {
-      plan.skipped.push({ component: c.name, reason: c.external ? "external image: never published by lanes" : "nothing to publish" });
-      continue;
-    }
-    const componentTag = componentTagName(config2, c.name, version3);
-    const componentTagAt = tagAt(componentTag);
-    if (componentTagAt && componentTagAt !== head) {
-      if (opts.only?.includes(c.name)) {
-        fail({ code: "E_ALREADY_PUBLISHED", component: c.name, version: version3, message: `${c.name} ${version3} was already released (${componentTag} at ${componentTagAt.slice(0, 7)}); bump it (lanes bump ${c.name} --patch) to release it again` });
-      } else {
-        plan.skipped.push({ component: c.name, reason: `${version3} already released as ${componentTag}` });
-        unchanged.push({ name: c.name, version: version3 });
-      }
-      continue;
-    }
-    const last = ws.lastRelease.get(c.name);
-    if (last && import_semver7.default.lt(version3, last.version)) {
-      fail({ code: "E_VERSION_NOT_GREATER", component: c.name, version: version3, message: `${c.name} ${version3} is lower than its last release ${last.version} (${last.tag}); bump it above ${last.version}` });
-    }
-    if ((!componentTagAt || componentTagAt === head) && head && componentTag !== opts.tag && !onRemoteAtHead(componentTag)) tagsToPush.push({ name: componentTag, commit: head });
-    if (!registry2) continue;
-    const planned = { name: c.name, version: version3, images: [] };
-    const alreadyHere = (ref, what) => {
-      const fact = facts.published.get(ref);
-      if (!fact?.exists) return void 0;
-      if (fact.revision && fact.revision === head) return "already published by an earlier run of this release (same commit)";
-      fail({ code: "E_ALREADY_PUBLISHED", component: c.name, version: version3, message: `${what} ${ref} is already published${fact.revision ? ` (from ${fact.revision.slice(0, 7)})` : ""}; lanes never overwrites a release: bump ${c.name} and release a new version` });
-      return void 0;
-    };
-    if (c.image) {
-      const ref = joinRef(registry2.images, c.image.name, version3);
-      planned.images = [ref];
-      const build = buildImageStep(ws, c, version3, [ref], opts);
-      plan.steps.push(build);
-      buildIds.push(build.id);
-      const skip = alreadyHere(ref, "image");
-      pushes.push({ id: `push:${ref}`, needs: [build.id, "push-tags"], component: c.name, kind: "push-image", ref, ...skip ? { skip } : {} });
-    }
-    if (c.chart) {
-      const pkg = packageChartStep(ws, c, version3, { ...opts, outDir });
-      const ref = `${registry2.charts}/${c.chart.name}:${chartTag(version3)}`;
-      planned.chart = { name: c.chart.name, version: version3, ref };
-      plan.steps.push(pkg);
-      buildIds.push(pkg.id);
-      assets.push(pkg.output);
-      const skip = alreadyHere(ref, "chart");
-      pushes.push({ id: `push-chart:${c.name}`, needs: [pkg.id, "push-tags"], component: c.name, kind: "push-chart", package: pkg.output, repository: registry2.charts, ref, ...skip ? { skip } : {} });
-    }
-    plan.components.push(planned);
-  }
-  const version2 = tagVersion ?? "0.0.0";
-  const composeFiles = uniqueComposeFiles(config2.components);
-  if (composeFiles.length > 0) {
-    const bundle = posix5.join(outDir, `${config2.project}-compose-${version2}.tar.gz`);
-    plan.steps.push({ id: "compose-bundle", needs: [], kind: "compose-bundle", files: composeFiles, output: bundle });
-    buildIds.push("compose-bundle");
-    assets.push(bundle);
-  }
-  const sums = posix5.join(outDir, "SHA256SUMS");
-  plan.steps.push({ id: "checksums", needs: [...buildIds], kind: "checksums", files: [...assets], output: sums });
-  assets.push(sums);
-  plan.steps.push({
-    id: "push-tags",
-    needs: ["checksums"],
-    kind: "push-tags",
-    tags: tagsToPush,
-    remote: facts.remote ?? "origin",
-    ...tagsToPush.length === 0 ? { skip: `${opts.tag} is already on the remote at this commit` } : {}
-  });
-  plan.steps.push(...pushes);
-  const page = { needs: ["push-tags", ...pushes.map((p) => p.id)], tag: opts.tag, name: `${config2.project} ${tagVersion ?? opts.tag}`, notes: releaseNotes2(ws, plan.components, unchanged, facts.notes), assets };
-  plan.steps.push({
-    id: "github-release",
-    kind: "github-release",
-    ...page,
-    repository: config2.release.github ?? "",
-    prerelease: tagVersion ? import_semver7.default.prerelease(tagVersion) !== null : false,
-    ...config2.release.github ? {} : { skip: `release.github is not set in ${config2.file}` }
-  });
-  if (config2.release.gitlab) {
-    plan.steps.push({ id: "gitlab-release", kind: "gitlab-release", ...page, project: config2.release.gitlab.project, apiUrl: config2.release.gitlab.apiUrl, packageName: config2.project });
-  }
-  plan.findings = [...workspaceFindings(ws, selected), ...findings, ...registryErrors(facts.published), ...laneGuardrails(ws, plan, opts)];
-  return plan;
-}
-function releaseNotes2(ws, released, unchanged, log) {
-  const lines = ["## Components", ""];
-  for (const c of released) {
-    const last = ws.lastRelease.get(c.name);
-    const artifacts = [...c.images, ...c.chart?.ref ? [c.chart.ref] : []].map((r) => `\`${r}\``).join(", ");
-    lines.push(`- **${c.name} ${c.version}** (${last ? `was ${last.version}` : "first release"}): ${artifacts}`);
-  }
-  if (unchanged.length) lines.push("", `Unchanged: ${unchanged.map((u) => `${u.name} ${u.version}`).join(", ")}.`);
-  return `${lines.join("\n")}
-
-${log}`;
-}
 
 // src/plan/fact-request.ts
 function factRequest(ws, lane, opts) {
@@ -59957,7 +59990,8 @@ var planSchema = external_exports.object({
       name: external_exports.string(),
       version: external_exports.string().optional(),
       images: external_exports.array(external_exports.string()),
-      chart: external_exports.object({ name: external_exports.string(), version: external_exports.string(), ref: external_exports.string().optional() }).strict().optional()
+      chart: external_exports.object({ name: external_exports.string(), version: external_exports.string(), ref: external_exports.string().optional() }).strict().optional(),
+      tagOnly: external_exports.string().optional().describe("release lane: a version-only component, released by this tag alone")
     }).strict()
   ),
   skipped: external_exports.array(external_exports.object({ component: external_exports.string(), reason: external_exports.string() }).strict()).describe("components left out, each with why"),
@@ -60125,7 +60159,7 @@ function describeStep(step2) {
 function renderPlan(plan) {
   const out = [`plan: ${plan.lane} for ${plan.project}${plan.commit ? ` at ${plan.commit.slice(0, 7)}` : ""}${plan.tag ? `, tag ${plan.tag}` : ""}`, ""];
   if (plan.components.length) {
-    out.push(table(["COMPONENT", "VERSION", "IMAGES", "CHART"], plan.components.map((c) => [c.name, c.version ?? "-", c.images.join(" ") || "-", c.chart ? c.chart.ref ?? `${c.chart.name} ${c.chart.version}` : "-"])), "");
+    out.push(table(["COMPONENT", "VERSION", "IMAGES", "CHART"], plan.components.map((c) => [c.name, c.version ?? "-", c.tagOnly ? `(tag ${c.tagOnly} only)` : c.images.join(" ") || "-", c.chart ? c.chart.ref ?? `${c.chart.name} ${c.chart.version}` : "-"])), "");
   }
   for (const s of plan.skipped) out.push(`left out: ${s.component} (${s.reason})`);
   if (plan.skipped.length) out.push("");

@@ -8,6 +8,7 @@ import type { RegistryClientOptions } from '../registry/oci-client.js';
 import { lookUpWithNewClient } from '../registry/published.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { isCI } from './ci.js';
+import { releaseTarget } from '../plan/release.js';
 import type { Redactor } from '../exec/redactor.js';
 import { checkReleaseHosts, type ReleaseHostAccess } from '../publish/preflight.js';
 
@@ -38,13 +39,26 @@ export async function gatherLaneFacts(ws: Workspace, request: FactRequest, sourc
   return { ci: request.ci && isCI(sources.env), remote, remoteTags: tags, published, notes, ...(releaseHosts ? { releaseHosts } : {}) };
 }
 
-/** `- subject (sha7)` for each commit since the previous product tag. */
+/**
+ * `- subject (sha7)` for each commit since the previous release: of the
+ * product for a product tag, of the component (and under its sources only)
+ * for a component's tag.
+ */
 async function releaseNotes(ws: Workspace, tag: string): Promise<string> {
   if (!ws.repo.head) return '';
-  const current = ws.versions.get(ws.config.release.versionOf ?? '')?.version;
-  const previous = productTags(ws.config, ws.repo.tags).find((t) => t.tag !== tag && (!current || semver.lt(t.version, current)));
+  const target = releaseTarget(ws.config, tag);
+  let previous: { tag: string; commit: string } | undefined;
+  let paths: string[] = [];
+  if (target?.kind === 'component') {
+    const last = ws.lastRelease.get(target.component.name);
+    previous = last && last.tag !== tag ? last : undefined;
+    paths = ['--', ...target.component.sources];
+  } else {
+    const current = ws.versions.get(ws.config.release.versionOf ?? '')?.version;
+    previous = productTags(ws.config, ws.repo.tags).find((t) => t.tag !== tag && (!current || semver.lt(t.version, current)));
+  }
   const range = previous ? [`${previous.commit}..HEAD`] : ['-n', '200', 'HEAD'];
-  const log = await runGit(ws.config.root, ['log', '--no-merges', '--format=- %s (%h)', ...range]);
+  const log = await runGit(ws.config.root, ['log', '--no-merges', '--format=- %s (%h)', ...range, ...paths]);
   const heading = previous ? `Changes since ${previous.tag}:` : 'Changes:';
   return `${heading}\n\n${log.stdout.trim() || '- (no commits)'}\n`;
 }

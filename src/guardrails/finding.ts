@@ -51,6 +51,9 @@ export function hasErrors(findings: readonly Finding[]): boolean {
  * (`<version>`) is what push-all-dev is for; the immutable `<version>-<sha7>`
  * names each commit.
  */
+/** Findings only `status` reports: what they describe (the tag history) never stops a lane, even under --strict. */
+export const STATUS_ONLY: ReadonlySet<FindingCode> = new Set<FindingCode>(['W_TAG_NOT_SEMVER', 'W_TAG_AMBIGUOUS']);
+
 export const STRICT_KEEPS_WARNING: ReadonlySet<FindingCode> = new Set<FindingCode>(['W_DEV_OVERWRITE']);
 
 /**

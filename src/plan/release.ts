@@ -2,9 +2,10 @@ import { posix } from 'node:path';
 import semver from 'semver';
 import type { Finding } from '../guardrails/finding.js';
 import { workspaceFindings } from '../guardrails/workspace-findings.js';
-import { componentTagName, readTag, renderTag } from '../git/tag-template.js';
+import { componentTagName, componentTagTemplate, readTag, renderTag, type TagReading } from '../git/tag-template.js';
+import type { Component, LanesConfig } from '../config/model.js';
+import type { LaneFacts } from './lane-facts.js';
 import { chartTag, joinRef } from '../registry/image-ref.js';
-import type { PublishedFact } from '../registry/published.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { buildImageStep, packageChartStep } from './build-steps.js';
 import { DEFAULT_OUT_DIR, type PlanOptions } from './options.js';
@@ -19,17 +20,25 @@ export interface ReleaseOptions extends PlanOptions {
   allowLocal?: boolean;
 }
 
-/** What the release plan needs beyond the workspace, gathered at the edge. */
-export interface ReleaseFacts {
-  /** Running in CI (CI=true or a known CI's variable). */
-  ci: boolean;
-  /** The remote release tags are pushed to; undefined when the repo has none. */
-  remote?: string;
-  /** Tags on the remote, name -> commit (only those asked about). */
-  remoteTags: ReadonlyMap<string, string>;
-  published: ReadonlyMap<string, PublishedFact>;
-  /** Release notes: the git log since the previous product tag. */
-  notes: string;
+/** What the release plan needs beyond the workspace, gathered at the edge (see LaneFacts). */
+export type ReleaseFacts = Omit<LaneFacts, 'releaseHosts'>;
+
+/**
+ * What a release tag releases: the product (`release.tag`, every component not
+ * released yet) or one component (its own tag template, that component alone —
+ * the tag a per-component CI workflow is triggered by).
+ */
+export type ReleaseTarget = { kind: 'product'; reading: NonNullable<TagReading> } | { kind: 'component'; component: Component; reading: NonNullable<TagReading> };
+
+export function releaseTarget(config: LanesConfig, tag: string): ReleaseTarget | undefined {
+  const product = readTag(config.release.tag, tag);
+  if (product) return { kind: 'product', reading: product };
+  for (const component of config.components) {
+    if (component.external) continue;
+    const reading = readTag(componentTagTemplate(config, component), tag, component.name);
+    if (reading) return { kind: 'component', component, reading };
+  }
+  return undefined;
 }
 
 /**
@@ -43,22 +52,32 @@ export interface ReleaseFacts {
  */
 export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseFacts): Plan {
   const { config, repo } = ws;
-  const selected = selectComponents(config, opts);
   const findings: Finding[] = [];
   const fail = (f: Omit<Finding, 'severity'>) => findings.push({ ...f, severity: 'error' });
   const plan: Plan = { schemaVersion: 1, lane: 'release', project: config.project, commit: repo.head, tag: opts.tag, components: [], skipped: [], steps: [], findings: [] };
   const head = repo.head;
   const outDir = opts.outDir ?? DEFAULT_OUT_DIR;
 
-  // The tag: format, version, and whether it already names another commit.
-  const reading = readTag(config.release.tag, opts.tag);
+  // The tag: what it releases (the product, or one component), its version, and whether it already names another commit.
+  const target = releaseTarget(config, opts.tag);
+  const reading = target?.reading;
   const tagVersion = reading && 'version' in reading ? reading.version : undefined;
-  if (reading && 'invalid' in reading) fail({ code: 'E_TAG_FORMAT', message: `tag ${opts.tag} follows release.tag "${config.release.tag}" but ${reading.reason}; use e.g. ${renderTag(config.release.tag, { version: '1.2.3' })}` });
-  else if (!tagVersion) fail({ code: 'E_TAG_FORMAT', message: `tag ${opts.tag} does not follow release.tag "${config.release.tag}" in ${config.file}; use e.g. ${renderTag(config.release.tag, { version: '1.2.3' })}` });
-  const versionOf = config.release.versionOf;
-  const productVersion = versionOf ? ws.versions.get(versionOf)?.version : undefined;
-  if (tagVersion && productVersion && tagVersion !== productVersion) {
-    fail({ code: 'E_TAG_VERSION_MISMATCH', component: versionOf, version: productVersion, message: `tag ${opts.tag} says ${tagVersion} but ${versionOf} is ${productVersion} at ${head?.slice(0, 7) ?? 'HEAD'}; tag ${renderTag(config.release.tag, { version: productVersion })} instead, or lanes bump ${versionOf} --version ${tagVersion} and commit` });
+  const template = target?.kind === 'component' ? componentTagTemplate(config, target.component) : config.release.tag;
+  const example = (version: string) => (target?.kind === 'component' ? componentTagName(config, target.component.name, version) : renderTag(config.release.tag, { version }));
+  if (reading && 'invalid' in reading) fail({ code: 'E_TAG_FORMAT', message: `tag ${opts.tag} follows "${template}" but ${reading.reason}; use e.g. ${example('1.2.3')}` });
+  else if (!target) {
+    const forms = [renderTag(config.release.tag, { version: '1.2.3' }), ...config.components.filter((c) => !c.external).slice(0, 2).map((c) => componentTagName(config, c.name, '1.2.3'))];
+    fail({ code: 'E_TAG_FORMAT', message: `tag ${opts.tag} follows neither release.tag "${config.release.tag}" nor a component's tag template in ${config.file}; use e.g. ${forms.join(' or ')}` });
+  }
+  // A product tag's version is that of release.versionOf; a component tag's, that component's.
+  const versionOf = target?.kind === 'component' ? target.component.name : config.release.versionOf;
+  const checkedIn = versionOf ? ws.versions.get(versionOf)?.version : undefined;
+  if (tagVersion && checkedIn && tagVersion !== checkedIn) {
+    fail({ code: 'E_TAG_VERSION_MISMATCH', component: versionOf, version: checkedIn, message: `tag ${opts.tag} says ${tagVersion} but ${versionOf} is ${checkedIn} at ${head?.slice(0, 7) ?? 'HEAD'}; tag ${example(checkedIn)} instead, or lanes bump ${versionOf} --version ${tagVersion} and commit` });
+  }
+  const selected = selectComponents(config, opts).filter((c) => target?.kind !== 'component' || c.name === target.component.name);
+  if (target?.kind === 'component' && selected.length === 0) {
+    fail({ code: 'E_TAG_FORMAT', component: target.component.name, message: `tag ${opts.tag} releases ${target.component.name} alone, which --only/--skip leaves out; drop them for a component release` });
   }
   // Tags by name once: a lookup per component must not scan every tag (1,000 components × 20,000 tags).
   const localTags = new Map(repo.tags.map((t) => [t.name, t.commit]));
@@ -94,8 +113,8 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
   const assets: string[] = [];
   for (const c of selected) {
     const version = ws.versions.get(c.name)?.version;
-    if (c.external || !version || (!c.image && !c.chart)) {
-      plan.skipped.push({ component: c.name, reason: c.external ? 'external image: never published by lanes' : 'nothing to publish' });
+    if (c.external || !version) {
+      plan.skipped.push({ component: c.name, reason: c.external ? 'external image: never published by lanes' : 'no version: nothing to release' });
       continue;
     }
     const componentTag = componentTagName(config, c.name, version);
@@ -114,9 +133,14 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
       fail({ code: 'E_VERSION_NOT_GREATER', component: c.name, version, message: `${c.name} ${version} is lower than its last release ${last.version} (${last.tag}); bump it above ${last.version}` });
     }
     if ((!componentTagAt || componentTagAt === head) && head && componentTag !== opts.tag && !onRemoteAtHead(componentTag)) tagsToPush.push({ name: componentTag, commit: head });
+    const planned: Plan['components'][number] = { name: c.name, version, images: [] };
+    // A version-only component (a desktop app) is released by its tag alone: that is how its changes are tracked from now on.
+    if (!c.image && !c.chart) {
+      plan.components.push({ ...planned, tagOnly: componentTag });
+      continue;
+    }
     if (!registry) continue;
 
-    const planned: Plan['components'][number] = { name: c.name, version, images: [] };
     const alreadyHere = (ref: string, what: string): string | undefined => {
       const fact = facts.published.get(ref);
       if (!fact?.exists) return undefined;
@@ -148,7 +172,8 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
 
   // Release artifacts beside the charts: the compose files as one bundle, and checksums of it all.
   const version = tagVersion ?? '0.0.0';
-  const composeFiles = uniqueComposeFiles(config.components);
+  // The compose bundle is the product's stack; a component release publishes that component alone.
+  const composeFiles = target?.kind === 'component' ? [] : uniqueComposeFiles(config.components);
   if (composeFiles.length > 0) {
     const bundle = posix.join(outDir, `${config.project}-compose-${version}.tar.gz`);
     plan.steps.push({ id: 'compose-bundle', needs: [], kind: 'compose-bundle', files: composeFiles, output: bundle });
@@ -169,7 +194,8 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
   });
   plan.steps.push(...pushes);
   // The release pages come last: by then every artifact they point at is published.
-  const page = { needs: ['push-tags', ...pushes.map((p) => p.id)], tag: opts.tag, name: `${config.project} ${tagVersion ?? opts.tag}`, notes: releaseNotes(ws, plan.components, unchanged, facts.notes), assets };
+  const title = target?.kind === 'component' ? target.component.name : config.project;
+  const page = { needs: ['push-tags', ...pushes.map((p) => p.id)], tag: opts.tag, name: `${title} ${tagVersion ?? opts.tag}`, notes: releaseNotes(ws, plan.components, unchanged, facts.notes), assets };
   plan.steps.push({
     id: 'github-release',
     kind: 'github-release',
@@ -194,7 +220,7 @@ function releaseNotes(ws: Workspace, released: Plan['components'], unchanged: re
   const lines = ['## Components', ''];
   for (const c of released) {
     const last = ws.lastRelease.get(c.name);
-    const artifacts = [...c.images, ...(c.chart?.ref ? [c.chart.ref] : [])].map((r) => `\`${r}\``).join(', ');
+    const artifacts = c.tagOnly ? `tagged \`${c.tagOnly}\`` : [...c.images, ...(c.chart?.ref ? [c.chart.ref] : [])].map((r) => `\`${r}\``).join(', ');
     lines.push(`- **${c.name} ${c.version}** (${last ? `was ${last.version}` : 'first release'}): ${artifacts}`);
   }
   if (unchanged.length) lines.push('', `Unchanged: ${unchanged.map((u) => `${u.name} ${u.version}`).join(', ')}.`);

@@ -88,6 +88,7 @@ export const planSchema = z
           version: z.string().optional(),
           images: z.array(z.string()),
           chart: z.object({ name: z.string(), version: z.string(), ref: z.string().optional() }).strict().optional(),
+          tagOnly: z.string().optional().describe('release lane: a version-only component, released by this tag alone'),
         })
         .strict(),
     ),

@@ -93,7 +93,7 @@ export function describeStep(step: Step): string {
 export function renderPlan(plan: Plan): string {
   const out = [`plan: ${plan.lane} for ${plan.project}${plan.commit ? ` at ${plan.commit.slice(0, 7)}` : ''}${plan.tag ? `, tag ${plan.tag}` : ''}`, ''];
   if (plan.components.length) {
-    out.push(table(['COMPONENT', 'VERSION', 'IMAGES', 'CHART'], plan.components.map((c) => [c.name, c.version ?? '-', c.images.join(' ') || '-', c.chart ? (c.chart.ref ?? `${c.chart.name} ${c.chart.version}`) : '-'])), '');
+    out.push(table(['COMPONENT', 'VERSION', 'IMAGES', 'CHART'], plan.components.map((c) => [c.name, c.version ?? '-', c.tagOnly ? `(tag ${c.tagOnly} only)` : c.images.join(' ') || '-', c.chart ? (c.chart.ref ?? `${c.chart.name} ${c.chart.version}`) : '-'])), '');
   }
   for (const s of plan.skipped) out.push(`left out: ${s.component} (${s.reason})`);
   if (plan.skipped.length) out.push('');

@@ -122,3 +122,27 @@ describe('reproducible release artifacts', () => {
     expect(pulled.equals(assets.find((a) => a.name === 'dsx-connect-chart-0.3.88.tgz')!.data)).toBe(true);
   });
 });
+
+describe('a component released from its own tag', () => {
+  it("publishes that component alone under its tag, and a second release of it from another commit stops at the tag", async () => {
+    const { dir, remote, release: _product, client, gh, ns } = await setup('component');
+    const tb = testbed();
+    const env = registryEnv({ GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url });
+    const args = (tag: string) => ['release', '--tag', tag, '--source', dir, '--json', '--build-arg', `BASE_IMAGE=${tb.baseImage}`];
+    const r = await lanes(args('aws-s3-connector-v0.5.2'), env);
+    expect(r.code, r.stdout.slice(-1500)).toBe(0);
+    expect(r.json().plan.components.map((c: any) => c.name)).toEqual(['aws-s3-connector']);
+    expect(git(remote, 'tag', '--list')).toBe('aws-s3-connector-v0.5.2');
+    expect((await client.manifest(`${tb.registry}/${ns}/aws-s3-connector:0.5.2`)).exists).toBe(true);
+    expect((await client.manifest(`${tb.registry}/${ns}/dsx-connect:0.3.88`)).exists).toBe(false);
+    expect(gh.releases.get('aws-s3-connector-v0.5.2')).toMatchObject({ name: 'aws-s3-connector 0.5.2' });
+    expect(gh.releases.get('aws-s3-connector-v0.5.2')!.assets.map((a) => a.name)).toEqual(['aws-s3-connector-chart-0.5.2.tgz', 'SHA256SUMS']);
+
+    // A later commit, same version: that component version is released; the lock says so.
+    writeFileSync(join(dir, 'connectors/aws_s3/server.py'), '# changed\n');
+    git(dir, 'commit', '-qam', 'change without a bump');
+    const again = await lanes(args('aws-s3-connector-v0.5.2'), env);
+    expect(again.code).toBe(1);
+    expect(again.json().plan.findings.map((f: any) => f.code)).toContain('E_TAG_EXISTS');
+  });
+});

@@ -144,3 +144,44 @@ describe('release notes', () => {
     );
   });
 });
+
+describe('planRelease: a component released from its own tag', () => {
+  it('releases that component alone: its image, its chart, its tag, no compose bundle, a release named after it', () => {
+    const ws = workspace({ core: '1.5.0', conn: '0.2.0' });
+    const plan = planRelease(ws, { tag: 'conn-v0.2.0' }, facts());
+    expect(plan.findings).toEqual([]);
+    expect(plan.components.map((c) => c.name)).toEqual(['conn']);
+    expect(plan.steps.find((s) => s.kind === 'push-tags')).toMatchObject({ tags: [{ name: 'conn-v0.2.0', commit: HEAD }] });
+    expect(plan.steps.map((s) => s.kind)).not.toContain('compose-bundle');
+    expect(plan.steps.find((s) => s.kind === 'github-release')).toMatchObject({ tag: 'conn-v0.2.0', name: 'conn 0.2.0' });
+  });
+
+  it("checks the tag against that component's checked-in version (E_TAG_VERSION_MISMATCH)", () => {
+    const plan = planRelease(workspace({ core: '1.5.0', conn: '0.2.0' }), { tag: 'conn-v0.3.0' }, facts());
+    expect(plan.findings).toContainEqual(expect.objectContaining({ code: 'E_TAG_VERSION_MISMATCH', component: 'conn', message: expect.stringContaining('tag conn-v0.2.0 instead') }));
+  });
+
+  it("fails on a component tag that is already on the remote at another commit (the lock holds for components too)", () => {
+    const ws = workspace({ core: '1.5.0', conn: '0.2.0' });
+    const plan = planRelease(ws, { tag: 'conn-v0.2.0' }, { ...facts(), remoteTags: new Map([['conn-v0.2.0', OTHER]]) });
+    expect(plan.findings.map((f) => f.code)).toContain('E_TAG_EXISTS');
+  });
+
+  it('names both tag forms when a tag follows neither (E_TAG_FORMAT)', () => {
+    const plan = planRelease(workspace({ core: '1.5.0', conn: '0.2.0' }), { tag: 'release-1.5.0' }, facts());
+    expect(plan.findings).toContainEqual(expect.objectContaining({ code: 'E_TAG_FORMAT', message: expect.stringContaining('v1.2.3 or core-v1.2.3') }));
+  });
+});
+
+describe('planRelease: version-only components', () => {
+  it('tags a version-only component in a product release, and says so in the plan and the notes', () => {
+    const ws = workspace({ core: '1.5.0', desktop: '2.0.0' });
+    const desktop = ws.config.components.find((c) => c.name === 'desktop')!;
+    delete desktop.image;
+    delete desktop.chart;
+    const plan = planRelease(ws, { tag: 'v1.5.0' }, facts());
+    expect(plan.components.find((c) => c.name === 'desktop')).toEqual({ name: 'desktop', version: '2.0.0', images: [], tagOnly: 'desktop-v2.0.0' });
+    expect(plan.steps.find((s) => s.kind === 'push-tags')).toMatchObject({ tags: expect.arrayContaining([{ name: 'desktop-v2.0.0', commit: HEAD }]) });
+    expect(plan.steps.find((s) => s.kind === 'github-release')).toMatchObject({ notes: expect.stringContaining('**desktop 2.0.0** (first release): tagged `desktop-v2.0.0`') });
+  });
+});
