@@ -1,8 +1,17 @@
-// Writes plan.schema.json, the published JSON Schema of `lanes plan --json`,
-// from the zod schema the code itself uses. Run after changing src/plan/types.ts:
-//   npx tsx scripts/write-plan-schema.ts
+// Writes the published JSON Schemas generated from the zod schemas the code
+// itself uses (npm run docs): plan.schema.json (`lanes plan --json`) and
+// artifacts.schema.json (a release's .lanes/out/artifacts.json).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { releaseManifestSchema } from '../src/artifacts/release-manifest.js';
 import { planJsonSchema } from '../src/plan/plan-json-schema.js';
 
-writeFileSync(join(import.meta.dirname, '..', 'plan.schema.json'), JSON.stringify(planJsonSchema(), null, 2) + '\n');
+const write = (file: string, schema: unknown) => writeFileSync(join(import.meta.dirname, '..', file), JSON.stringify(schema, null, 2) + '\n');
+write('plan.schema.json', planJsonSchema());
+write('artifacts.schema.json', {
+  $id: 'https://github.com/lanes-dev/lanes/artifacts.schema.json',
+  title: 'lanes release artifacts',
+  description: 'What a successful release published (.lanes/out/artifacts.json).',
+  ...z.toJSONSchema(releaseManifestSchema, { target: 'draft-2020-12' }),
+});

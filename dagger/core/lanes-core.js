@@ -37545,8 +37545,8 @@ function summarisePublished(component, refs, facts) {
   }
   return where;
 }
-function buildStatus(ws, published) {
-  const refs = published ? publishedRefs(ws) : [];
+function buildStatus(ws, published2) {
+  const refs = published2 ? publishedRefs(ws) : [];
   const history = releaseHistory(ws.config, ws.repo.tags);
   const rows = ws.config.components.map((c) => {
     const v = ws.versions.get(c.name);
@@ -37555,7 +37555,7 @@ function buildStatus(ws, published) {
     const matched = history.byComponent.get(c.name);
     const base = {
       component: c.name,
-      ...published ? { published: summarisePublished(c.name, refs, published) } : {},
+      ...published2 ? { published: summarisePublished(c.name, refs, published2) } : {},
       version: v?.version,
       versionFilesAgree: v?.agree ?? true,
       ...v && !v.agree ? { disagreement: describeDisagreement(v) } : {},
@@ -37581,7 +37581,7 @@ function buildStatus(ws, published) {
     else if (ws.repo.shallow) notes.push("shallow clone: tags or commits may be missing (git fetch --unshallow --tags)");
     notes.push(...historyNotes(ws, history, rows));
   }
-  if (published) notes.push(...publishedNotes(rows));
+  if (published2) notes.push(...publishedNotes(rows));
   return {
     project: ws.config.project,
     commit: ws.repo.head,
@@ -58065,8 +58065,8 @@ async function readWorkspace(root) {
 function statusCommand(ctx, opts = {}) {
   return withGitRunner(ctx.git, async () => {
     const ws = await readWorkspace(ctx.root);
-    const published = opts.published ? await lookUpWithNewClient(ctx.registry, publishedRefs(ws)) : void 0;
-    return buildStatus(ws, published);
+    const published2 = opts.published ? await lookUpWithNewClient(ctx.registry, publishedRefs(ws)) : void 0;
+    return buildStatus(ws, published2);
   });
 }
 
@@ -58140,9 +58140,9 @@ var DEFAULT_OUT_DIR = ".lanes/out";
 function refsToLookUp(plan, withRevision) {
   return plan.steps.flatMap((s) => s.kind === "push-image" || s.kind === "push-chart" ? [{ ref: s.ref, withRevision }] : []);
 }
-function registryErrors(published) {
+function registryErrors(published2) {
   const groups = /* @__PURE__ */ new Map();
-  for (const f of published.values()) {
+  for (const f of published2.values()) {
     if (!f.error) continue;
     const key = `${parseRef(f.ref).registry} ${f.error.code}`;
     groups.set(key, [...groups.get(key) ?? [], f]);
@@ -58324,7 +58324,7 @@ function planRelease(ws, opts, facts) {
     const alreadyHere = (ref, what) => {
       const fact = facts.published.get(ref);
       if (!fact?.exists) return void 0;
-      if (fact.revision && fact.revision === head) return "already published by an earlier run of this release (same commit)";
+      if (fact.revision && fact.revision === head) return { skip: "already published by an earlier run of this release (same commit)", ...fact.digest ? { publishedDigest: fact.digest } : {} };
       fail({ code: "E_ALREADY_PUBLISHED", component: c.name, version: version3, message: `${what} ${ref} is already published${fact.revision ? ` (from ${fact.revision.slice(0, 7)})` : ""}; lanes never overwrites a release: bump ${c.name} and release a new version` });
       return void 0;
     };
@@ -58334,8 +58334,7 @@ function planRelease(ws, opts, facts) {
       const build = buildImageStep(ws, c, version3, [ref], opts);
       plan.steps.push(build);
       buildIds.push(build.id);
-      const skip = alreadyHere(ref, "image");
-      pushes.push({ id: `push:${ref}`, needs: [build.id, "push-tags"], component: c.name, kind: "push-image", ref, ...skip ? { skip } : {} });
+      pushes.push({ id: `push:${ref}`, needs: [build.id, "push-tags"], component: c.name, kind: "push-image", ref, ...alreadyHere(ref, "image") });
     }
     if (c.chart) {
       const pkg = packageChartStep(ws, c, version3, { ...opts, outDir });
@@ -58344,8 +58343,7 @@ function planRelease(ws, opts, facts) {
       plan.steps.push(pkg);
       buildIds.push(pkg.id);
       assets.push(pkg.output);
-      const skip = alreadyHere(ref, "chart");
-      pushes.push({ id: `push-chart:${c.name}`, needs: [pkg.id, "push-tags"], component: c.name, kind: "push-chart", package: pkg.output, repository: registry2.charts, ref, ...skip ? { skip } : {} });
+      pushes.push({ id: `push-chart:${c.name}`, needs: [pkg.id, "push-tags"], component: c.name, kind: "push-chart", package: pkg.output, repository: registry2.charts, ref, ...alreadyHere(ref, "chart") });
     }
     plan.components.push(planned);
   }
@@ -58574,13 +58572,13 @@ async function checkGitLab(target, tag, access, redactor) {
 // src/facts/lane-facts.ts
 async function gatherLaneFacts(ws, request, sources) {
   const remote = ws.repo.remoteUrl ? "origin" : void 0;
-  const [published, tags, notes, releaseHosts] = await Promise.all([
+  const [published2, tags, notes, releaseHosts] = await Promise.all([
     lookUpWithNewClient(sources.registry, request.refs, sources.registryConcurrency ?? 16),
     remote && request.remoteTags.length ? remoteTags(ws.config.root, remote, request.remoteTags) : /* @__PURE__ */ new Map(),
     request.notesFor ? releaseNotes2(ws, request.notesFor) : "",
     request.releaseHostsFor ? checkReleaseHosts(ws.config, request.releaseHostsFor, sources.releaseHosts ?? {}, sources.redactor) : void 0
   ]);
-  return { ci: request.ci && isCI(sources.env), remote, remoteTags: tags, published, notes, ...releaseHosts ? { releaseHosts } : {} };
+  return { ci: request.ci && isCI(sources.env), remote, remoteTags: tags, published: published2, notes, ...releaseHosts ? { releaseHosts } : {} };
 }
 async function releaseNotes2(ws, tag) {
   if (!ws.repo.head) return "";
@@ -58605,7 +58603,7 @@ ${log.stdout.trim() || "- (no commits)"}
 }
 
 // src/plan/dev.ts
-function planDev(ws, opts = {}, published = /* @__PURE__ */ new Map()) {
+function planDev(ws, opts = {}, published2 = /* @__PURE__ */ new Map()) {
   const selected = selectComponents(ws.config, opts);
   const plan = { schemaVersion: 1, lane: "dev", project: ws.config.project, commit: ws.repo.head, components: [], skipped: [], steps: [], findings: [] };
   const findings = [];
@@ -58627,10 +58625,10 @@ function planDev(ws, opts = {}, published = /* @__PURE__ */ new Map()) {
         planned.images = [mutable, immutable];
         const build = buildImageStep(ws, c, version2, planned.images, opts);
         plan.steps.push(build);
-        if (published.get(mutable)?.exists) {
+        if (published2.get(mutable)?.exists) {
           findings.push({ code: "W_DEV_OVERWRITE", severity: "warning", component: c.name, version: version2, message: `${mutable} is already in the dev registry and will be overwritten (dev tags are mutable; ${immutable} names this commit)` });
         }
-        const already = published.get(immutable)?.exists;
+        const already = published2.get(immutable)?.exists;
         plan.steps.push({ id: `push:${immutable}`, needs: [build.id], component: c.name, kind: "push-image", ref: immutable, ...already ? { skip: "already pushed from this commit" } : {} });
         plan.steps.push({ id: `push:${mutable}`, needs: [build.id, `push:${immutable}`], component: c.name, kind: "push-image", ref: mutable });
       }
@@ -58638,7 +58636,7 @@ function planDev(ws, opts = {}, published = /* @__PURE__ */ new Map()) {
         const pkg = packageChartStep(ws, c, version2, opts);
         const ref = `${registry2.charts}/${c.chart.name}:${chartTag(version2)}`;
         planned.chart = { name: c.chart.name, version: version2, ref };
-        if (published.get(ref)?.exists) {
+        if (published2.get(ref)?.exists) {
           findings.push({ code: "W_DEV_OVERWRITE", severity: "warning", component: c.name, version: version2, message: `chart ${c.chart.name} ${version2} is already in ${registry2.charts} and will be overwritten` });
         }
         plan.steps.push(pkg, { id: `push-chart:${c.name}`, needs: [pkg.id], component: c.name, kind: "push-chart", package: pkg.output, repository: registry2.charts, ref });
@@ -58646,7 +58644,7 @@ function planDev(ws, opts = {}, published = /* @__PURE__ */ new Map()) {
       plan.components.push(planned);
     }
   }
-  plan.findings = [...workspaceFindings(ws, selected), ...findings, ...registryErrors(published), ...laneGuardrails(ws, plan, opts)];
+  plan.findings = [...workspaceFindings(ws, selected), ...findings, ...registryErrors(published2), ...laneGuardrails(ws, plan, opts)];
   return plan;
 }
 
@@ -58877,6 +58875,58 @@ async function runSteps(steps, handle, opts) {
   return steps.map((s) => results.get(s.id));
 }
 
+// src/artifacts/release-manifest.ts
+import { basename as basename4 } from "node:path";
+var published = external_exports.object({ component: external_exports.string(), ref: external_exports.string(), digest: external_exports.string().regex(/^sha256:[0-9a-f]{64}$/) }).strict();
+var releaseManifestSchema = external_exports.object({
+  schemaVersion: external_exports.literal(1),
+  project: external_exports.string(),
+  tag: external_exports.string(),
+  commit: external_exports.string(),
+  images: external_exports.array(published).describe("every image of the release, pushed by this run or by an earlier run of the same commit"),
+  charts: external_exports.array(published),
+  assets: external_exports.array(external_exports.object({ name: external_exports.string(), path: external_exports.string(), sha256: external_exports.string().regex(/^[0-9a-f]{64}$/) }).strict()).describe("release page assets; path is relative to the monorepo root"),
+  tags: external_exports.array(external_exports.string()).describe("the release tags, on the remote at commit"),
+  releases: external_exports.array(external_exports.object({ host: external_exports.enum(["github", "gitlab"]), url: external_exports.string() }).strict()),
+  notes: external_exports.string().describe("the release notes, also written as RELEASE_NOTES.md beside this file")
+}).strict();
+function releaseManifest(plan, results) {
+  const result = new Map(results.map((r) => [r.id, r]));
+  const images = [];
+  const charts = [];
+  const assets = [];
+  const tags = /* @__PURE__ */ new Set();
+  const releases = [];
+  let notes = "";
+  for (const step2 of plan.steps) {
+    const r = result.get(step2.id);
+    const out = r?.status === "ok" ? r.outputs : {};
+    switch (step2.kind) {
+      case "push-image":
+      case "push-chart": {
+        const digest = out.digest ?? step2.publishedDigest;
+        if (digest) (step2.kind === "push-image" ? images : charts).push({ component: step2.component, ref: step2.ref, digest });
+        break;
+      }
+      case "package-chart":
+      case "compose-bundle":
+      case "checksums":
+        if (out.sha256) assets.push({ name: basename4(step2.output), path: step2.output, sha256: out.sha256 });
+        break;
+      case "push-tags":
+        for (const t of step2.tags) tags.add(t.name);
+        break;
+      case "github-release":
+      case "gitlab-release":
+        notes = step2.notes;
+        if (out.url) releases.push({ host: step2.kind === "github-release" ? "github" : "gitlab", url: out.url });
+        break;
+    }
+  }
+  tags.add(plan.tag);
+  return { schemaVersion: 1, project: plan.project, tag: plan.tag, commit: plan.commit, images, charts, assets, tags: [...tags], releases, notes };
+}
+
 // src/commands/run-lane.ts
 async function runLaneCommand(ctx, lane, opts, executorFor, hooks = {}) {
   const { plan } = await planCommand(ctx, lane, opts);
@@ -58888,8 +58938,9 @@ async function runLaneCommand(ctx, lane, opts, executorFor, hooks = {}) {
     ctx.git,
     () => runSteps(plan.steps, (step2) => dispatch(executor, step2), { jobs: opts.jobs ?? 2, continueOnError: !!opts.continueOnError, onStart: hooks.onStart, onDone: hooks.onDone })
   );
-  const published = results.flatMap((r) => r.status === "ok" && "digest" in r.outputs ? [{ ref: r.outputs.ref, digest: r.outputs.digest }] : []);
-  return { ok: results.every((r) => r.status !== "failed"), dryRun: false, blocked: false, plan, results, published };
+  const published2 = results.flatMap((r) => r.status === "ok" && "digest" in r.outputs ? [{ ref: r.outputs.ref, digest: r.outputs.digest }] : []);
+  const ok = results.every((r) => r.status !== "failed");
+  return { ok, dryRun: false, blocked: false, plan, results, published: published2, ...ok && lane === "release" ? { artifacts: releaseManifest(plan, results) } : {} };
 }
 
 // src/versions/apply-edits.ts
@@ -59057,7 +59108,7 @@ async function bumpComponents(root, targets, request, opts = {}) {
 
 // src/commands/init.ts
 import { existsSync as existsSync5, lstatSync as lstatSync2, statSync as statSync4, writeFileSync as writeFileSync2 } from "node:fs";
-import { basename as basename4, dirname as dirname3, join as join7, relative as relative3, resolve as resolve2, sep as sep2 } from "node:path";
+import { basename as basename5, dirname as dirname3, join as join7, relative as relative3, resolve as resolve2, sep as sep2 } from "node:path";
 
 // src/cli/package-version.ts
 import { existsSync as existsSync4, readFileSync as readFileSync3 } from "node:fs";
@@ -59863,7 +59914,7 @@ function initCommand(ctx, opts = {}) {
     ]);
     const files = listed.stdout.split("\0").filter((f) => f && f !== CONFIG_FILE);
     const scan = scanRepository(files, repoReader(root), tags.code === 0 ? tags.stdout.split("\n").filter(Boolean) : []);
-    const proposal = propose(scan, { dirName: basename4(root), remoteUrl: remote.code === 0 ? remote.stdout.trim() : void 0 });
+    const proposal = propose(scan, { dirName: basename5(root), remoteUrl: remote.code === 0 ? remote.stdout.trim() : void 0 });
     if (proposal.config.components.length === 0) {
       const parked = proposal.parked.map((p) => `
   ${p.component.name}: ${p.reason}`).join("");
@@ -59942,9 +59993,9 @@ var stepSchema = external_exports.discriminatedUnion("kind", [
     tags: external_exports.array(external_exports.string()).min(1).describe("every tag the image gets; the first is the one later steps use"),
     platforms: external_exports.array(external_exports.string())
   }),
-  step("push-image", { ref: external_exports.string() }),
+  step("push-image", { ref: external_exports.string(), publishedDigest: external_exports.string().optional().describe("when skipped as already published by this commit: the digest that is there") }),
   step("package-chart", { chartPath: external_exports.string(), version: external_exports.string(), appVersion: external_exports.string(), annotations: stringMap, output: external_exports.string() }),
-  step("push-chart", { package: external_exports.string(), repository: external_exports.string(), ref: external_exports.string() }),
+  step("push-chart", { package: external_exports.string(), repository: external_exports.string(), ref: external_exports.string(), publishedDigest: external_exports.string().optional().describe("when skipped as already published by this commit: the digest that is there") }),
   step("helm-dependency-build", { chartPath: external_exports.string() }),
   step("helm-lint", { chartPath: external_exports.string(), set: stringMap }),
   step("helm-deploy", { release: external_exports.string(), chartPath: external_exports.string(), namespace: external_exports.string().optional(), set: stringMap, kubeContext: external_exports.string().optional() }),
@@ -60321,12 +60372,12 @@ function reproducibleTgz(tgz) {
 
 // src/artifacts/checksums.ts
 import { createHash } from "node:crypto";
-import { basename as basename5 } from "node:path";
+import { basename as basename6 } from "node:path";
 function sha256(data) {
   return createHash("sha256").update(data).digest("hex");
 }
 function sha256sums(entries) {
-  return entries.map((e) => `${e.sha256}  ${basename5(e.file)}`).join("\n") + "\n";
+  return entries.map((e) => `${e.sha256}  ${basename6(e.file)}`).join("\n") + "\n";
 }
 
 // src/exec/tag-lock.ts

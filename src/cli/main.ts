@@ -18,6 +18,8 @@ import { initUndecidedLines, renderInitReport } from '../init/render-report.js';
 import { isCI } from '../facts/ci.js';
 import { commandContext, hostContext, type ReachFlags } from './host-context.js';
 import { buildProgram, type Flags } from './program.js';
+import { writeReleaseOutputs } from './release-outputs.js';
+import { resolve } from 'node:path';
 import { Progress, type ProgressSink } from './progress.js';
 
 export interface Io {
@@ -121,6 +123,9 @@ async function runLane(lane: Lane, ctx: CommandContext, flags: Flags, io: Io): P
   progress?.stop();
   if (report.dryRun && !report.blocked && lane === 'deploy-local') {
     manifests = await renderDeployManifests(hostContext(ctx, flags as ReachFlags, report.plan), report.plan, opts.outDir ?? DEFAULT_OUT_DIR);
+  }
+  if (report.artifacts) {
+    for (const written of writeReleaseOutputs(resolve(flags.source), opts.outDir ?? DEFAULT_OUT_DIR, report.artifacts, ctx.redactor)) if (!json) io.err(`wrote ${written}`);
   }
   io.out(ctx.redactor.redact(renderLaneReport(report, json, manifests)));
   if (report.blocked && !json) io.err(`\n${lane}: stopped before doing anything: fix the errors above (lanes check ${lane === 'release' ? 'release --tag …' : lane} lists them)`);

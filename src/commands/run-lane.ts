@@ -1,5 +1,6 @@
 import { dispatch, type Executor } from '../exec/executor.js';
 import { runSteps, type StepResult } from '../exec/run-steps.js';
+import { releaseManifest, type ReleaseManifest } from '../artifacts/release-manifest.js';
 import { withGitRunner } from '../git/run-git.js';
 import { hasErrors } from '../guardrails/finding.js';
 import type { Lane, Plan, Step } from '../plan/types.js';
@@ -25,6 +26,8 @@ export interface LaneReport {
   results: StepResult[];
   /** Every reference pushed, with the digest the registry gave. */
   published: { ref: string; digest: string }[];
+  /** A successful release: what it published (written as .lanes/out/artifacts.json by the CLI). */
+  artifacts?: ReleaseManifest;
 }
 
 export interface RunHooks {
@@ -49,5 +52,6 @@ export async function runLaneCommand(ctx: CommandContext, lane: Lane, opts: RunO
     runSteps(plan.steps, (step) => dispatch(executor, step), { jobs: opts.jobs ?? 2, continueOnError: !!opts.continueOnError, onStart: hooks.onStart, onDone: hooks.onDone }),
   );
   const published = results.flatMap((r) => (r.status === 'ok' && 'digest' in r.outputs ? [{ ref: r.outputs.ref, digest: r.outputs.digest }] : []));
-  return { ok: results.every((r) => r.status !== 'failed'), dryRun: false, blocked: false, plan, results, published };
+  const ok = results.every((r) => r.status !== 'failed');
+  return { ok, dryRun: false, blocked: false, plan, results, published, ...(ok && lane === 'release' ? { artifacts: releaseManifest(plan, results) } : {}) };
 }

@@ -141,10 +141,11 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
     }
     if (!registry) continue;
 
-    const alreadyHere = (ref: string, what: string): string | undefined => {
+    /** A push this commit already made (an interrupted run): skipped, with the digest that is there. */
+    const alreadyHere = (ref: string, what: string): { skip: string; publishedDigest?: string } | undefined => {
       const fact = facts.published.get(ref);
       if (!fact?.exists) return undefined;
-      if (fact.revision && fact.revision === head) return 'already published by an earlier run of this release (same commit)';
+      if (fact.revision && fact.revision === head) return { skip: 'already published by an earlier run of this release (same commit)', ...(fact.digest ? { publishedDigest: fact.digest } : {}) };
       fail({ code: 'E_ALREADY_PUBLISHED', component: c.name, version, message: `${what} ${ref} is already published${fact.revision ? ` (from ${fact.revision.slice(0, 7)})` : ''}; lanes never overwrites a release: bump ${c.name} and release a new version` });
       return undefined;
     };
@@ -154,8 +155,7 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
       const build = buildImageStep(ws, c, version, [ref], opts);
       plan.steps.push(build);
       buildIds.push(build.id);
-      const skip = alreadyHere(ref, 'image');
-      pushes.push({ id: `push:${ref}`, needs: [build.id, 'push-tags'], component: c.name, kind: 'push-image', ref, ...(skip ? { skip } : {}) });
+      pushes.push({ id: `push:${ref}`, needs: [build.id, 'push-tags'], component: c.name, kind: 'push-image', ref, ...alreadyHere(ref, 'image') });
     }
     if (c.chart) {
       const pkg = packageChartStep(ws, c, version, { ...opts, outDir });
@@ -164,8 +164,7 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
       plan.steps.push(pkg);
       buildIds.push(pkg.id);
       assets.push(pkg.output);
-      const skip = alreadyHere(ref, 'chart');
-      pushes.push({ id: `push-chart:${c.name}`, needs: [pkg.id, 'push-tags'], component: c.name, kind: 'push-chart', package: pkg.output, repository: registry.charts, ref, ...(skip ? { skip } : {}) });
+      pushes.push({ id: `push-chart:${c.name}`, needs: [pkg.id, 'push-tags'], component: c.name, kind: 'push-chart', package: pkg.output, repository: registry.charts, ref, ...alreadyHere(ref, 'chart') });
     }
     plan.components.push(planned);
   }

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lanes } from '../helpers/cli.js';
-import { addBareRemote, exampleRepo, git } from '../helpers/repo.js';
+import { addBareRemote, exampleRepo, git, PROJECT_ROOT } from '../helpers/repo.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { startFakeGitHub } from '../helpers/fake-github.js';
 import { outsideCI, registryEnv, testbed, testScope, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
 import { RegistryClient } from '../../src/registry/oci-client.js';
@@ -92,7 +93,8 @@ describe('release', () => {
 
     // The tags are on the remote, at the released commit.
     const remoteTags = git(remote, 'for-each-ref', '--format=%(refname:short) %(*objectname)', 'refs/tags').split('\n').sort();
-    expect(remoteTags).toEqual([`aws-s3-connector-v0.5.2 ${head}`, `dsx-connect-v0.3.88 ${head}`, `filesystem-connector-v0.2.7 ${head}`, `v0.3.88 ${head}`]);
+    // The desktop app has no image or chart: its tag is its release.
+    expect(remoteTags).toEqual([`aws-s3-connector-v0.5.2 ${head}`, `dsx-connect-v0.3.88 ${head}`, `dsxa-desktop-v1.2.0 ${head}`, `filesystem-connector-v0.2.7 ${head}`, `v0.3.88 ${head}`]);
 
     // Images and charts are in the release namespace, with the digests the JSON reports.
     for (const [name, version, chart] of [['dsx-connect', '0.3.88', 'dsx-connect-chart'], ['aws-s3-connector', '0.5.2', 'aws-s3-connector-chart'], ['filesystem-connector', '0.2.7', 'filesystem-connector-chart']]) {
@@ -139,6 +141,19 @@ describe('release', () => {
       'dsx_connect/deploy/docker/docker-compose-dsx-connect-all-services.yaml',
       'dsxa/docker-compose-dsxa.yaml',
     ]);
+
+    // The release's outputs for CI: artifacts.json (valid against its published schema, digests as the registry serves them) and the notes.
+    const artifacts = JSON.parse(readFileSync(join(dir, '.lanes/out/artifacts.json'), 'utf8'));
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync(join(PROJECT_ROOT, 'artifacts.schema.json'), 'utf8')));
+    expect(validate(artifacts), JSON.stringify(validate.errors)).toBe(true);
+    expect(artifacts).toMatchObject({ tag: 'v0.3.88', commit: head, releases: [{ host: 'github', url: 'https://github.com/o/r/releases/tag/v0.3.88' }] });
+    expect(artifacts.tags.sort()).toEqual(['aws-s3-connector-v0.5.2', 'dsx-connect-v0.3.88', 'dsxa-desktop-v1.2.0', 'filesystem-connector-v0.2.7', 'v0.3.88']);
+    for (const image of artifacts.images) expect(image.digest).toBe((await client.manifest(image.ref)).digest);
+    for (const chart of artifacts.charts) expect(chart.digest).toBe((await client.manifest(chart.ref)).digest);
+    expect(artifacts.images).toHaveLength(3);
+    expect(artifacts.charts).toHaveLength(3);
+    for (const asset of artifacts.assets) expect(asset.sha256).toBe(createHash('sha256').update(release.assets.find((a) => a.name === asset.name)!.data).digest('hex'));
+    expect(readFileSync(join(dir, '.lanes/out/RELEASE_NOTES.md'), 'utf8')).toBe(created.body);
 
     // Run again: everything is there already; nothing is pushed or uploaded twice.
     const seen = gh.requests.length;

@@ -37,7 +37,7 @@ function npxLanes(args: string[], env: NodeJS.ProcessEnv = process.env) {
 describe('the installed package', () => {
   it('ships the CLI bundle, the library with its types, and none of the sources or dev dependencies', () => {
     const pkg = join(app, 'node_modules/lanes');
-    expect(readdirSync(pkg).sort()).toEqual(['README.md', 'bin', 'dist', 'lanes.schema.json', 'package.json', 'plan.schema.json']);
+    expect(readdirSync(pkg).sort()).toEqual(['README.md', 'artifacts.schema.json', 'bin', 'dist', 'lanes.schema.json', 'package.json', 'plan.schema.json']);
     const installed = readdirSync(join(app, 'node_modules'));
     for (const dev of ['tsx', 'vitest', 'esbuild', 'typescript', '@dagger.io']) expect(installed, dev).not.toContain(dev);
   });
