@@ -95,6 +95,11 @@ describe.concurrent('the engine stand-in', () => {
     expect(r.returned).toEqual({ value: '2:no' });
   });
 
+  it('gives the next command of a chain what the last one wrote into a mounted directory', async () => {
+    const r = await call('writeThenRead');
+    expect(r.returned, r.stderr).toEqual({ value: 'written by the first command\n' });
+  });
+
   it('has no /out unless the query made it', async () => {
     const r = await call('writeOut');
     expect(r.returned?.error).toMatch(/did not complete successfully: exit code: [12]/);

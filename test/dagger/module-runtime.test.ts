@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngineStandIn, type DaggerEngineStandIn } from '../helpers/dagger-engine/engine.js';
+import { startGitDaemon, type GitDaemon } from '../helpers/dagger-engine/git-daemon.js';
 import { callFunction, prepareModule, type PreparedModule } from '../helpers/dagger-runtime/runtime.js';
-import { addBareRemote, exampleRepo, PROJECT_ROOT, read } from '../helpers/repo.js';
+import { startFakeGitHub } from '../helpers/fake-github.js';
+import { exampleRepo, PROJECT_ROOT, read } from '../helpers/repo.js';
 import { testbed, testScope, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
 
 /**
@@ -17,15 +19,24 @@ const FUNCTIONS = ['status', 'bump', 'plan', 'check', 'buildAllLocal', 'deployAl
 let mod: PreparedModule;
 let engine: DaggerEngineStandIn;
 let repo: string;
+let daemon: GitDaemon;
+let github: Awaited<ReturnType<typeof startFakeGitHub>>;
+const GITHUB_TOKEN = 'ghp_ModuleRuntimeTestToken0123456789abcdef';
 
 beforeAll(async () => {
   mod = prepareModule(PROJECT_ROOT);
   engine = await startEngineStandIn({ moduleName: mod.name, imagePrefix: `${scope.id}-standin` });
-  // The test registry (nothing outside this machine is reachable) and a remote to push release tags to.
+  // The test registry (nothing outside this machine is reachable) and a remote to push release tags to,
+  // served over git:// so the module's git container reaches it (a host path it could not).
   repo = exampleRepo(useTestRegistry(uniqueNamespace('module')));
-  addBareRemote(repo);
+  daemon = await startGitDaemon();
+  daemon.originFor(repo, 'origin.git');
+  // The release lane asks GitHub before anything else: a stand-in for its API the module runtime reaches.
+  github = await startFakeGitHub({ token: GITHUB_TOKEN });
 });
 afterAll(async () => {
+  await github?.close();
+  await daemon?.close();
   await engine?.close();
   mod?.dispose();
 });
@@ -58,8 +69,17 @@ describe.concurrent('every function, invoked through the SDK entrypoint on a rea
     expect(engine.execs.some((e) => e.image.startsWith('alpine/git') && e.args.includes('git') && e.exitCode === 0), r.why).toBe(true);
   });
 
+  /** What the release lane's preflight needs: CI, the registry's credentials and a GitHub token. */
+  const releaseAccess = () => ({
+    ci: true,
+    registryUsername: testbed().user,
+    registryPassword: engine.secret('pw', testbed().password),
+    githubToken: engine.secret('gh', GITHUB_TOKEN),
+    githubApiUrl: github.url,
+  });
+
   it('plan prints the release plan without running it', async () => {
-    const r = await call('plan', { lane: 'release', tag: 'v0.3.88', json: true });
+    const r = await call('plan', { lane: 'release', tag: 'v0.3.88', json: true, ...releaseAccess() });
     expect(r.returned?.error, r.why).toBeUndefined();
     expect(String(r.returned?.value)).toMatch(/"lane": ?"release"/);
   });
@@ -83,12 +103,13 @@ describe.concurrent('every function, invoked through the SDK entrypoint on a rea
     ['composeUpLocal', { dryRun: true, dockerSocket: 'SOCKET' }],
     ['composeDownLocal', { dryRun: true, dockerSocket: 'SOCKET' }],
     ['pushAllDev', { dryRun: true }],
-    ['release', { dryRun: true, tag: 'v0.3.88', ci: true }],
+    ['release', { dryRun: true, tag: 'v0.3.88' }],
   ] as const) {
     it(`${fn} --dry-run plans its lane and runs nothing`, async () => {
       const input: Record<string, unknown> = { ...args };
       if (input.dockerSocket) input.dockerSocket = engine.hostSocket('/var/run/docker.sock');
-      if (fn === 'pushAllDev' || fn === 'release') Object.assign(input, { registryUsername: testbed().user, registryPassword: engine.secret('pw', testbed().password) });
+      if (fn === 'pushAllDev') Object.assign(input, { registryUsername: testbed().user, registryPassword: engine.secret('pw', testbed().password) });
+      if (fn === 'release') Object.assign(input, releaseAccess());
       const r = await call(fn, input);
       expect(r.returned?.error, r.why).toBeUndefined();
       expect(String(r.returned?.value).length).toBeGreaterThan(20);

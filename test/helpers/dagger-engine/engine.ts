@@ -69,8 +69,14 @@ type Layer =
   | { kind: 'newfile'; path: string; contents: string; permissions?: number }
   | { kind: 'exec'; exec: ExecSpec };
 interface Mount {
-  kind: 'dir' | 'file' | 'secret' | 'socket';
-  obj: Dir | FileObj | SecretObj | SocketObj;
+  /**
+   * `written`: a directory or file mount after a withExec. The engine makes a
+   * writable mount's source the output of that exec (core/container_exec.go
+   * WithExec), so the next command sees what the last one wrote there: here,
+   * that is what the previous layer's filesystem already holds at the path.
+   */
+  kind: 'dir' | 'file' | 'secret' | 'socket' | 'written';
+  obj?: Dir | FileObj | SecretObj | SocketObj;
 }
 interface ExecSpec {
   image: string;
@@ -446,7 +452,10 @@ export class DaggerEngineStandIn {
       this.auths.set(registryHost(a.address), { username: a.username, secret: this.load<SecretObj>(a.secret, 'Secret') });
       return s;
     },
-    'Container.withMountedDirectory': (s: Ctr, a: { path: string; source: string; owner?: string; expand?: boolean }) => this.mount(s, noExpand(a).path, { kind: 'dir', obj: this.load<Dir>(a.source, 'Directory') }),
+    'Container.withMountedDirectory': (s: Ctr, a: { path: string; source: string; owner?: string; expand?: boolean; readOnly?: boolean }) => {
+      if (a.readOnly) throw new UnknownToStandIn('withMountedDirectory(readOnly: true)');
+      return this.mount(s, noExpand(a).path, { kind: 'dir', obj: this.load<Dir>(a.source, 'Directory') });
+    },
     'Container.withMountedFile': (s: Ctr, a: { path: string; source: string; expand?: boolean }) => this.mount(s, noExpand(a).path, { kind: 'file', obj: this.load<FileObj>(a.source, 'File') }),
     'Container.withMountedSecret': (s: Ctr, a: { path: string; source: string; mode?: number; expand?: boolean }) => this.mount(s, noExpand(a).path, { kind: 'secret', obj: this.load<SecretObj>(a.source, 'Secret') }),
     'Container.withUnixSocket': (s: Ctr, a: { path: string; source: string; expand?: boolean }) => this.mount(s, noExpand(a).path, { kind: 'socket', obj: this.load<SocketObj>(a.source, 'Socket') }),
@@ -465,7 +474,10 @@ export class DaggerEngineStandIn {
       }
       if (s.build) throw new UnknownToStandIn('withExec on a container made by dockerBuild');
       if (!s.image) throw new UnknownToStandIn('withExec on a container with no image (container() without from)');
-      return this.layer(s, { kind: 'exec', exec: { image: s.image, args: a.args, stdin: a.stdin || undefined, expect: a.expect ?? 'SUCCESS', env: s.env, secretEnv: s.secretEnv, workdir: s.workdir, mounts: s.mounts } });
+      const next = this.layer(s, { kind: 'exec', exec: { image: s.image, args: a.args, stdin: a.stdin || undefined, expect: a.expect ?? 'SUCCESS', env: s.env, secretEnv: s.secretEnv, workdir: s.workdir, mounts: s.mounts } });
+      // Writable directory and file mounts now hold what this command left there (core/container_exec.go WithExec).
+      next.mounts = next.mounts.map(([p, m]) => [p, m.kind === 'dir' || m.kind === 'file' ? { kind: 'written' } : m]);
+      return next;
     },
     // Container: evaluation
     'Container.sync': async (s: Ctr) => {
@@ -497,7 +509,11 @@ export class DaggerEngineStandIn {
     'Container.asTarball': async (s: Ctr, a: { platformVariants?: string[]; forcedCompression?: string; mediaTypes?: string }) => {
       const image = await this.singleImage(s, a.platformVariants ?? []);
       const out = join(this.store(), 'container.tar');
-      await run('docker', ['save', '-o', out, image]);
+      // The engine's tarball names no image (core/container_image.go AsTarball: no name is given to the
+      // exporter), so `docker load` answers "Loaded image ID: sha256:…", as Dagger's own provision tests expect:
+      // saved by ID, not by the stand-in's tag.
+      const id = (await run('docker', ['image', 'inspect', '--format', '{{.Id}}', image])).stdout.trim();
+      await run('docker', ['save', '-o', out, id]);
       return this.obj<FileObj>({ __type: 'File', path: out, name: 'container.tar' });
     },
     'Container.export': async (s: Ctr, a: { path: string; platformVariants?: string[] }) => {
@@ -597,6 +613,7 @@ export class DaggerEngineStandIn {
     const sockets: Record<string, string> = {};
     for (const [path, m] of spec.mounts) {
       const at = join(rootfs, path);
+      if (m.kind === 'written') continue;
       if (m.kind === 'dir') {
         rmSync(at, { recursive: true, force: true });
         mkdirSync(at, { recursive: true });
@@ -727,7 +744,7 @@ function layerKey(l: Layer): unknown {
     case 'newfile':
       return ['newfile', l.path, l.contents, l.permissions];
     case 'exec':
-      return ['exec', l.exec.image, l.exec.args, l.exec.stdin, l.exec.expect, l.exec.env, l.exec.secretEnv.map(([k, v]) => [k, v.uid]), l.exec.workdir, l.exec.mounts.map(([p, m]) => [p, m.kind, m.obj.uid])];
+      return ['exec', l.exec.image, l.exec.args, l.exec.stdin, l.exec.expect, l.exec.env, l.exec.secretEnv.map(([k, v]) => [k, v.uid]), l.exec.workdir, l.exec.mounts.map(([p, m]) => [p, m.kind, m.obj?.uid])];
   }
 }
 

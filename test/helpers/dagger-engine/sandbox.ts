@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readlinkSync, realpathSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -53,7 +53,19 @@ export function toolBin(root: string, address: string, image: ToolImage): string
   applets ??= spawnSync(BUSYBOX, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   mkdirSync(dir, { recursive: true });
   for (const a of applets) if (!image.tools[a]) symlinkSync(BUSYBOX, join(dir, a));
-  for (const [name, path] of Object.entries(image.tools)) symlinkSync(path, join(dir, name));
+  for (const [name, tool] of Object.entries(image.tools)) {
+    const path = realpathSync(tool);
+    // Only /usr and /etc of this machine are in the sandbox: a tool elsewhere (helm under /var/lib) is put in the image itself.
+    if (path.startsWith('/usr/')) symlinkSync(path, join(dir, name));
+    else {
+      try {
+        linkSync(path, join(dir, name));
+      } catch {
+        copyFileSync(path, join(dir, name));
+        chmodSync(join(dir, name), 0o755);
+      }
+    }
+  }
   return dir;
 }
 
@@ -73,16 +85,21 @@ export interface SandboxRun {
   timeoutMs?: number;
 }
 
+/** The symlinks the sandbox makes at the root (this machine's merged /usr layout). */
+const ROOT_LINKS: Record<string, string> = { '/lib': 'usr/lib', '/lib64': 'usr/lib64', '/bin': 'usr/bin', '/sbin': 'usr/sbin' };
+
 export function runInSandbox(run: SandboxRun): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  // A root filesystem that an earlier command ran in holds the links bwrap made there; bwrap will not make them twice.
+  for (const [at, target] of Object.entries(ROOT_LINKS)) {
+    const p = join(run.rootfs, at);
+    if (lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink() && readlinkSync(p) === target) unlinkSync(p);
+  }
   for (const p of Object.keys(run.sockets)) mkdirSync(join(run.rootfs, p, '..'), { recursive: true });
   mkdirSync(join(run.rootfs, run.workdir), { recursive: true });
   const argv = [
     '--bind', run.rootfs, '/',
     '--ro-bind', '/usr', '/usr',
-    '--symlink', 'usr/lib', '/lib',
-    '--symlink', 'usr/lib64', '/lib64',
-    '--symlink', 'usr/bin', '/bin',
-    '--symlink', 'usr/sbin', '/sbin',
+    ...Object.entries(ROOT_LINKS).flatMap(([at, target]) => ['--symlink', target, at]),
     '--ro-bind', '/etc', '/etc',
     '--ro-bind', run.bin, '/.standin/bin',
     '--dev', '/dev',
@@ -107,6 +124,8 @@ export function runInSandbox(run: SandboxRun): Promise<{ stdout: string; stderr:
       clearTimeout(timer);
       resolve({ stdout, stderr: signal ? `${stderr}\nstand-in: killed by ${signal}` : stderr, exitCode: code ?? 137 });
     });
+    // A command that exits without reading its stdin closes the pipe: that is its business, not a failure of the sandbox.
+    child.stdin.on('error', () => {});
     child.stdin.end(run.stdin ?? '');
   });
 }

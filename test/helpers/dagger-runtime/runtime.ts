@@ -381,6 +381,13 @@ function runtimePath(root: string): string {
   return bin;
 }
 
+/** The runtime container's /tmp. */
+function runtimeTmp(root: string): string {
+  const tmp = join(root, 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  return tmp;
+}
+
 export interface RuntimeRun {
   exitCode: number;
   stdout: string;
@@ -395,7 +402,8 @@ export function runEntrypoint(mod: PreparedModule, session: Record<string, strin
     const child = spawn(process.execPath, [tsx, '--no-deprecation', '--tsconfig', join(mod.moduleDir, 'tsconfig.json'), entry], {
       cwd: mod.moduleDir,
       // The runtime container's environment, not the test's: no LANES_* or CI variables leak into the module.
-      env: { PATH: runtimePath(mod.root), HOME: process.env.HOME ?? '/root', NODE_OPTIONS: '--use-openssl-ca', ...session },
+      // TMPDIR: the container's own /tmp (what the module writes there is gone with the container, here with dispose()).
+      env: { PATH: runtimePath(mod.root), HOME: process.env.HOME ?? '/root', TMPDIR: runtimeTmp(mod.root), NODE_OPTIONS: '--use-openssl-ca', ...session },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
