@@ -19,6 +19,7 @@ export type { Executor, StepOutputs } from './exec/executor.js';
 export { Redactor } from './exec/redactor.js';
 export type { GitRunner, GitResult } from './git/run-git.js';
 export { annotateChartYaml } from './charts/annotate-chart.js';
+export { setChartValues } from './charts/chart-values.js';
 export { composeArgs, helmDeployArgs, helmLintArgs, helmPackageArgs } from './exec/command-args.js';
 export { composeBundle } from './artifacts/compose-bundle.js';
 export { reproducibleTgz } from './artifacts/reproducible-tgz.js';

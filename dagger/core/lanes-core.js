@@ -2949,14 +2949,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname: hostname3, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname4, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname3;
+          const sessionKey = servername || hostname4;
           assert2(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2971,7 +2971,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname3
+            host: hostname4
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2985,7 +2985,7 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname3
+            host: hostname4
           });
           if (useH2c === true) {
             socket.alpnProtocol = "h2";
@@ -2995,7 +2995,7 @@ var require_connect = __commonJS({
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = util.setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname3, port });
+        const clearConnectTimeout = util.setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname4, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -8285,8 +8285,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream = null;
-      const { hostname: hostname3, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname3}${port ? `:${port}` : ""}`;
+      const { hostname: hostname4, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname4}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (err) => {
         if (request.aborted || request.completed) {
@@ -9023,20 +9023,20 @@ var require_client = __commonJS({
     function connect(client) {
       assert2(!client[kConnecting]);
       assert2(!client[kHTTPContext]);
-      let { host, hostname: hostname3, protocol, port } = client[kUrl];
-      if (hostname3[0] === "[") {
-        const idx = hostname3.indexOf("]");
+      let { host, hostname: hostname4, protocol, port } = client[kUrl];
+      if (hostname4[0] === "[") {
+        const idx = hostname4.indexOf("]");
         assert2(idx !== -1);
-        const ip = hostname3.substring(1, idx);
+        const ip = hostname4.substring(1, idx);
         assert2(net.isIPv6(ip));
-        hostname3 = ip;
+        hostname4 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname: hostname3,
+            hostname: hostname4,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -9049,14 +9049,14 @@ var require_client = __commonJS({
       try {
         client[kConnector]({
           host,
-          hostname: hostname3,
+          hostname: hostname4,
           protocol,
           port,
           servername: client[kServerName],
           localAddress: client[kLocalAddress]
         }, (err, socket) => {
           if (err) {
-            handleConnectError(client, err, { host, hostname: hostname3, protocol, port });
+            handleConnectError(client, err, { host, hostname: hostname4, protocol, port });
             client[kResume]();
             return;
           }
@@ -9070,7 +9070,7 @@ var require_client = __commonJS({
             client[kHTTPContext] = socket.alpnProtocol === "h2" ? connectH2(client, socket) : connectH1(client, socket);
           } catch (err2) {
             socket.destroy().on("error", noop);
-            handleConnectError(client, err2, { host, hostname: hostname3, protocol, port });
+            handleConnectError(client, err2, { host, hostname: hostname4, protocol, port });
             client[kResume]();
             return;
           }
@@ -9083,7 +9083,7 @@ var require_client = __commonJS({
             channels.connected.publish({
               connectParams: {
                 host,
-                hostname: hostname3,
+                hostname: hostname4,
                 protocol,
                 port,
                 version: client[kHTTPContext]?.version,
@@ -9098,11 +9098,11 @@ var require_client = __commonJS({
           client[kResume]();
         });
       } catch (err) {
-        handleConnectError(client, err, { host, hostname: hostname3, protocol, port });
+        handleConnectError(client, err, { host, hostname: hostname4, protocol, port });
         client[kResume]();
       }
     }
-    function handleConnectError(client, err, { host, hostname: hostname3, protocol, port }) {
+    function handleConnectError(client, err, { host, hostname: hostname4, protocol, port }) {
       if (client.destroyed) {
         return;
       }
@@ -9111,7 +9111,7 @@ var require_client = __commonJS({
         channels.connectError.publish({
           connectParams: {
             host,
-            hostname: hostname3,
+            hostname: hostname4,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -10980,10 +10980,10 @@ var require_env_http_proxy_agent = __commonJS({
         ]);
       }
       #getProxyAgentForUrl(url2) {
-        let { protocol, host: hostname3, port } = url2;
-        hostname3 = hostname3.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname4, port } = url2;
+        hostname4 = hostname4.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname3, port)) {
+        if (!this.#shouldProxy(hostname4, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -10991,7 +10991,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname3, port) {
+      #shouldProxy(hostname4, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -11006,10 +11006,10 @@ var require_env_http_proxy_agent = __commonJS({
           if (entry.port && entry.port !== port) {
             continue;
           }
-          if (hostname3 === entry.hostname) {
+          if (hostname4 === entry.hostname) {
             return false;
           }
-          if (hostname3.slice(-(entry.hostname.length + 1)) === `.${entry.hostname}`) {
+          if (hostname4.slice(-(entry.hostname.length + 1)) === `.${entry.hostname}`) {
             return false;
           }
         }
@@ -15211,14 +15211,14 @@ var require_dns = __commonJS({
       get size() {
         return this.#records.size;
       }
-      get(hostname3) {
-        return this.#records.get(hostname3) ?? null;
+      get(hostname4) {
+        return this.#records.get(hostname4) ?? null;
       }
-      set(hostname3, records) {
-        this.#records.set(hostname3, records);
+      set(hostname4, records) {
+        this.#records.set(hostname4, records);
       }
-      delete(hostname3) {
-        this.#records.delete(hostname3);
+      delete(hostname4) {
+        this.#records.delete(hostname4);
       }
       // Delegate to storage decide can we do more lookups or not
       full() {
@@ -32262,7 +32262,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document2 = class _Document {
+    var Document3 = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -32552,7 +32552,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document2;
+    exports.Document = Document3;
   }
 });
 
@@ -33917,13 +33917,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document2.Document(void 0, opts);
+      const doc = new Document3.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -33962,7 +33962,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var errors = require_errors2();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -34151,7 +34151,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document2.Document(void 0, opts);
+          const doc = new Document3.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -36073,7 +36073,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var errors = require_errors2();
     var log = require_log();
     var identity = require_identity();
@@ -36098,7 +36098,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument4(source, options = {}) {
+    function parseDocument5(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -36124,7 +36124,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument4(src, options);
+      const doc = parseDocument5(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -36156,11 +36156,11 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document2.Document(value, _replacer, options).toString(options);
+      return new Document3.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument4;
+    exports.parseDocument = parseDocument5;
     exports.stringify = stringify2;
   }
 });
@@ -36170,7 +36170,7 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
@@ -36186,7 +36186,7 @@ var require_dist = __commonJS({
     var publicApi = require_public_api();
     var visit2 = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document2.Document;
+    exports.Document = Document3.Document;
     exports.Schema = Schema.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -36445,6 +36445,25 @@ function fromHelper(name2, server, env) {
     return void 0;
   }
 }
+var TOKEN_SERVICE_PAIRS = {
+  [DOCKER_HUB]: ["auth.docker.io"]
+};
+function mayReceiveCredentials(registryHost, realm, plainHttp = false) {
+  if (realm.protocol !== "https:" && !(plainHttp && realm.protocol === "http:")) return false;
+  const registry2 = canonicalRegistry(registryHost);
+  const own2 = hostname(registryHost);
+  const asked = realm.hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  if (asked === own2) return true;
+  if (TOKEN_SERVICE_PAIRS[registry2]?.includes(asked)) return true;
+  const isIp = /^[\d.]+$/.test(own2) || own2.includes(":");
+  return !isIp && asked.split(".").length >= 2 && own2.endsWith(`.${asked}`);
+}
+function hostname(host) {
+  const lower = host.toLowerCase();
+  const v6 = /^\[([^\]]+)\]/.exec(lower);
+  if (v6) return v6[1];
+  return lower.replace(/:\d+$/, "");
+}
 
 // src/registry/www-authenticate.ts
 function parseChallenge(header2) {
@@ -36504,7 +36523,7 @@ var RegistryClient = class {
     const res = await this.send(r, "GET", path, { accept });
     if (res.statusCode === 404) return void 0;
     if (res.statusCode !== 200) throw this.unexpected(r, res.statusCode);
-    return JSON.parse(res.body);
+    return parseJson(res.body, () => `${r.registry} answered ${path} with something that is not JSON`);
   }
   async send(r, method, path, headers) {
     const scope2 = `repository:${r.repository}:pull`;
@@ -36523,18 +36542,39 @@ var RegistryClient = class {
     if (res.statusCode === 401 || res.statusCode === 403) throw this.authError(r, creds, res.statusCode);
     return res;
   }
+  /**
+   * A token from the challenge's realm. The registry's credentials go only to
+   * a realm they are bound to (mayReceiveCredentials: the registry's own host,
+   * a parent domain of it, Docker Hub's auth.docker.io); any other realm is
+   * asked anonymously, and a refusal there says so.
+   */
   async bearer(r, params, scope2, creds) {
     if (!params.realm) throw new RegistryError("E_REGISTRY_AUTH", `${r.registry} sent a Bearer challenge without a realm; it cannot be authenticated against`);
-    const url2 = new URL(params.realm);
+    let url2;
+    try {
+      url2 = new URL(params.realm);
+    } catch {
+      throw new RegistryError("E_REGISTRY_AUTH", `${r.registry} sent a Bearer challenge whose realm is not a URL; it cannot be authenticated against`);
+    }
     if (params.service) url2.searchParams.set("service", params.service);
     url2.searchParams.set("scope", params.scope ?? scope2);
-    const res = await this.rawUrl(url2, "GET", { accept: "application/json", ...creds ? { authorization: basic(creds) } : {} });
-    if (res.statusCode === 401 || res.statusCode === 403) throw this.authError(r, creds, res.statusCode);
+    const bound = creds && mayReceiveCredentials(r.registry, url2, this.opts.plainHttp) ? creds : void 0;
+    const res = await this.rawUrl(url2, "GET", { accept: "application/json", ...bound ? { authorization: basic(bound) } : {} });
+    if (res.statusCode === 401 || res.statusCode === 403) {
+      if (creds && !bound) throw this.unboundRealmError(r, url2, creds, res.statusCode);
+      throw this.authError(r, creds, res.statusCode);
+    }
     if (res.statusCode !== 200) throw new RegistryError("E_REGISTRY", `token service ${url2.origin}${url2.pathname} answered ${res.statusCode} for ${r.registry}/${r.repository}`);
-    const body = JSON.parse(res.body);
+    const body = parseJson(res.body, () => `token service ${url2.origin}${url2.pathname} answered with something that is not JSON`);
     const token = body.token ?? body.access_token;
     if (!token) throw new RegistryError("E_REGISTRY", `token service ${url2.origin}${url2.pathname} answered without a token`);
     return `Bearer ${token}`;
+  }
+  unboundRealmError(r, realm, creds, status) {
+    return new RegistryError(
+      "E_REGISTRY_AUTH",
+      `${r.registry} sent its token request to ${realm.protocol}//${realm.host}, ${realm.protocol === "http:" && !this.opts.plainHttp ? "over plain HTTP" : "another host"}; lanes sends the credentials for ${r.registry} (user "${creds.username}", from ${creds.source}) only to ${r.registry}'s own host, a parent domain of it, or Docker Hub's auth.docker.io, over https, so it asked ${realm.host} anonymously, and ${realm.host} refused access to ${r.repository} (HTTP ${status})`
+    );
   }
   raw(registry2, method, path, headers) {
     return this.rawUrl(new URL(`${this.opts.plainHttp ? "http" : "https"}://${registry2}${path}`), method, headers, registry2);
@@ -36624,12 +36664,21 @@ function header(headers, name2) {
   const v = headers[name2];
   return Array.isArray(v) ? v[0] : v;
 }
+function parseJson(body, what) {
+  try {
+    const value = JSON.parse(body);
+    if (value && typeof value === "object") return value;
+  } catch {
+  }
+  throw new RegistryError("E_REGISTRY", what());
+}
 function basic(c) {
   return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}`;
 }
 
 // src/registry/published.ts
 var REVISION_KEY = "org.opencontainers.image.revision";
+var BUILD_INPUTS_KEY = "lanes.build-inputs";
 async function lookUpPublished(client, refs, concurrency = 16) {
   const facts = await mapConcurrent(refs, concurrency, async ({ ref, withRevision }) => {
     try {
@@ -36638,7 +36687,8 @@ async function lookUpPublished(client, refs, concurrency = 16) {
       const config2 = await client.config(ref);
       const labels = config2?.config?.Labels;
       const annotations = config2?.annotations;
-      return { ref, ...m, revision: labels?.[REVISION_KEY] ?? annotations?.[REVISION_KEY] };
+      const buildInputs = labels?.[BUILD_INPUTS_KEY] ?? annotations?.[BUILD_INPUTS_KEY];
+      return { ref, ...m, revision: labels?.[REVISION_KEY] ?? annotations?.[REVISION_KEY], ...buildInputs ? { buildInputs } : {} };
     } catch (e) {
       if (e instanceof LanesError) return { ref, exists: false, error: { code: e.code, message: e.message } };
       throw e;
@@ -37806,7 +37856,7 @@ __export(external_exports, {
   guid: () => guid2,
   hash: () => hash,
   hex: () => hex2,
-  hostname: () => hostname2,
+  hostname: () => hostname3,
   httpUrl: () => httpUrl,
   iban: () => iban2,
   includes: () => _includes,
@@ -39597,7 +39647,7 @@ __export(regexes_exports, {
   extendedDuration: () => extendedDuration,
   guid: () => guid,
   hex: () => hex,
-  hostname: () => hostname,
+  hostname: () => hostname2,
   html5Email: () => html5Email,
   httpProtocol: () => httpProtocol,
   iban: () => iban,
@@ -39680,7 +39730,7 @@ var cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]
 var cidrv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/;
 var base64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
 var base64url = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
-var hostname = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
+var hostname2 = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
 var domain = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
 var httpProtocol = /^https?$/;
 var e164 = /^\+[1-9]\d{6,14}$/;
@@ -40488,9 +40538,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname3) {
-  hostname3.lastIndex = 0;
-  return hostname3.test(url2.hostname);
+function urlHostnameOk(url2, hostname4) {
+  hostname4.lastIndex = 0;
+  return hostname4.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -54745,7 +54795,7 @@ __export(schemas_exports2, {
   guid: () => guid2,
   hash: () => hash,
   hex: () => hex2,
-  hostname: () => hostname2,
+  hostname: () => hostname3,
   httpUrl: () => httpUrl,
   iban: () => iban2,
   instanceof: () => _instanceof,
@@ -55434,8 +55484,8 @@ var ZodCustomStringFormat = /* @__PURE__ */ $constructor("ZodCustomStringFormat"
 function stringFormat(format, fnOrRegex, _params = {}) {
   return _stringFormat(ZodCustomStringFormat, format, fnOrRegex, _params);
 }
-function hostname2(_params) {
-  return _stringFormat(ZodCustomStringFormat, "hostname", hostname, _params);
+function hostname3(_params) {
+  return _stringFormat(ZodCustomStringFormat, "hostname", hostname2, _params);
 }
 function hex2(_params) {
   return _stringFormat(ZodCustomStringFormat, "hex", hex, _params);
@@ -57518,12 +57568,40 @@ function findCollisions(config2) {
     if (first !== void 0) issues.push({ file: config2.file, path: `components[${c.index}].name`, message: `duplicate component name "${c.name}" (also components[${first}]); names must be unique` });
     else firstByName.set(c.name, c.index);
   }
+  issues.push(...sharedNamespaces(config2));
   if (config2.release.versionOf) {
     const target = config2.components.find((c) => c.name === config2.release.versionOf);
     if (!target) issues.push({ file: config2.file, path: "release.versionOf", message: `no component named "${config2.release.versionOf}"; name one of: ${config2.components.map((c) => c.name).join(", ")}` });
     else if (target.versionFiles.length === 0) issues.push({ file: config2.file, path: "release.versionOf", message: `component "${target.name}" has no version files; pick a versioned component` });
   }
   return issues;
+}
+function sharedNamespaces(config2) {
+  const { dev, release } = config2.registries;
+  if (!dev || !release) return [];
+  const key = (namespace) => {
+    try {
+      return repositoryKey(namespace, "_");
+    } catch {
+      return void 0;
+    }
+  };
+  const issues = [];
+  for (const d of ["images", "charts"]) {
+    for (const r of ["images", "charts"]) {
+      const k = key(dev[d]);
+      if (!k || k !== key(release[r])) continue;
+      issues.push({
+        file: config2.file,
+        path: `registries.dev.${d}`,
+        message: `"${dev[d]}" is also registries.release.${r} ("${release[r]}"); dev pushes would overwrite releases, and a dev build would pass for the release: give dev a namespace of its own (e.g. ${suggestDev(release[r])})`
+      });
+    }
+  }
+  return issues;
+}
+function suggestDev(namespace) {
+  return `${namespace.replace(/\/+$/, "")}-dev`;
 }
 
 // src/config/yaml-path.ts
@@ -57871,6 +57949,25 @@ function describeZodIssue(issue2) {
   return issue2.message;
 }
 
+// src/git/remote-url.ts
+function withoutUserinfo(url2) {
+  return url2.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1");
+}
+function userinfoParts(url2) {
+  const m = url2 ? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url2) : null;
+  if (!m) return { user: [], password: [] };
+  const colon = m[1].indexOf(":");
+  const forms = (p) => {
+    let decoded = p;
+    try {
+      decoded = decodeURIComponent(p);
+    } catch {
+    }
+    return [.../* @__PURE__ */ new Set([p, decoded])].filter(Boolean);
+  };
+  return colon < 0 ? { user: forms(m[1]), password: [] } : { user: forms(m[1].slice(0, colon)), password: forms(m[1].slice(colon + 1)) };
+}
+
 // src/git/repo-facts.ts
 var NOT_A_REPO = { isRepo: false, shallow: false, dirty: [], tags: [], prefix: "" };
 async function readRepoFacts(root) {
@@ -57899,7 +57996,7 @@ async function readRepoFacts(root) {
     dirty: status.stdout.split("\0").filter((entry) => /^[ A-Z?!]{2} ./.test(entry)).map((entry) => entry.slice(3)),
     // A shallow clone's history stops at its boundary: there, which tags HEAD contains is unknown, not "none".
     tags: parseTags(tags.stdout, merged.code === 0 && !shallow ? new Set(merged.stdout.split("\n").filter(Boolean)) : void 0),
-    remoteUrl: remote.code === 0 ? remote.stdout.trim() : void 0,
+    remoteUrl: remote.code === 0 ? withoutUserinfo(remote.stdout.trim()) : void 0,
     prefix: (prefixLine ?? "").trim()
   };
 }
@@ -58088,20 +58185,38 @@ import { posix as posix5 } from "node:path";
 import { posix as posix3 } from "node:path";
 
 // src/plan/image-labels.ts
-function imageLabels(ws, component, version2, now) {
-  const source = ws.config.release.github ? `https://github.com/${ws.config.release.github}` : ws.repo.remoteUrl?.replace(/^git@([^:]+):/, "https://$1/").replace(/\.git$/, "");
+import { createHash } from "node:crypto";
+function imageLabels(ws, component, version2, now, buildInputs) {
+  const source = ws.config.release.github ? `https://github.com/${ws.config.release.github}` : sourceUrl(ws.repo.remoteUrl);
   return {
     "org.opencontainers.image.version": version2,
     [REVISION_KEY]: ws.repo.head ?? "unknown",
     ...source && !/^(\/|file:)/.test(source) ? { "org.opencontainers.image.source": source } : {},
     "org.opencontainers.image.created": ws.repo.headTime ?? now,
-    "org.opencontainers.image.title": component
+    "org.opencontainers.image.title": component,
+    ...buildInputs ? { [BUILD_INPUTS_KEY]: buildInputs } : {}
   };
+}
+function sourceUrl(remote) {
+  if (!remote) return void 0;
+  return withoutUserinfo(remote).replace(/^[^@/:]+@([^:/]+):(?!\/)/, "https://$1/").replace(/^ssh:\/\/([^/:]+)(?::\d+)?\//i, "https://$1/").replace(/\.git$/, "");
+}
+function buildInputsDigest(inputs) {
+  return `sha256:${createHash("sha256").update(canonicalJson(inputs)).digest("hex")}`;
+}
+function canonicalJson(value) {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value).sort().filter((k) => value[k] !== void 0).map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
 }
 
 // src/plan/build-steps.ts
 function buildImageStep(ws, c, version2, tags, opts) {
   const image = c.image;
+  const buildArgs = { ...image.buildArgs, ...opts.buildArgs };
+  const inputs = buildInputsDigest({ kind: "image", context: image.context, dockerfile: image.dockerfile, target: image.target, platforms: [...image.platforms].sort(), buildArgs });
   return {
     id: `build:${c.name}`,
     needs: [],
@@ -58110,8 +58225,8 @@ function buildImageStep(ws, c, version2, tags, opts) {
     context: image.context,
     dockerfile: image.dockerfile,
     ...image.target ? { target: image.target } : {},
-    buildArgs: { ...image.buildArgs, ...opts.buildArgs },
-    labels: imageLabels(ws, c.name, version2, opts.now ?? (/* @__PURE__ */ new Date(0)).toISOString()),
+    buildArgs,
+    labels: imageLabels(ws, c.name, version2, opts.now ?? (/* @__PURE__ */ new Date(0)).toISOString(), inputs),
     tags,
     platforms: image.platforms
   };
@@ -58127,10 +58242,26 @@ function packageChartStep(ws, c, version2, opts, needs = []) {
     chartPath: chart.path,
     version: version2,
     appVersion: version2,
-    // Recorded in the chart's metadata, so a re-run can tell its own upload from someone else's.
-    annotations: ws.repo.head ? { "org.opencontainers.image.revision": ws.repo.head } : {},
+    // Recorded in the chart's metadata, so a re-run can tell its own upload from someone else's (revision and build inputs).
+    annotations: {
+      ...ws.repo.head ? { [REVISION_KEY]: ws.repo.head } : {},
+      [BUILD_INPUTS_KEY]: buildInputsDigest({ kind: "chart", chartPath: chart.path, version: version2, appVersion: version2 })
+    },
     output: posix3.join(outDir, "charts", `${chart.name}-${version2}.tgz`)
   };
+}
+
+// src/charts/chart-values.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+function setChartValues(valuesYaml, values) {
+  if (Object.keys(values).length === 0) return valuesYaml;
+  const doc = valuesYaml.trim() ? (0, import_yaml4.parseDocument)(valuesYaml) : new import_yaml4.Document({});
+  for (const [path, value] of Object.entries(values)) doc.setIn(path.split("."), value);
+  return doc.toString();
+}
+function chartImageValues(component, repository, tag) {
+  if (!component.image || !component.chart) return {};
+  return { [component.chart.values.repository]: repository, [component.chart.values.tag]: tag };
 }
 
 // src/plan/options.ts
@@ -58337,7 +58468,7 @@ function planRelease(ws, opts, facts) {
       pushes.push({ id: `push:${ref}`, needs: [build.id, "push-tags"], component: c.name, kind: "push-image", ref, ...alreadyHere(ref, "image") });
     }
     if (c.chart) {
-      const pkg = packageChartStep(ws, c, version3, { ...opts, outDir });
+      const pkg = { ...packageChartStep(ws, c, version3, { ...opts, outDir }), ...c.image ? { values: chartImageValues(c, `${registry2.images.replace(/\/+$/, "")}/${c.image.name}`, version3) } : {} };
       const ref = `${registry2.charts}/${c.chart.name}:${chartTag(version3)}`;
       planned.chart = { name: c.chart.name, version: version3, ref };
       plan.steps.push(pkg);
@@ -58633,7 +58764,7 @@ function planDev(ws, opts = {}, published2 = /* @__PURE__ */ new Map()) {
         plan.steps.push({ id: `push:${mutable}`, needs: [build.id, `push:${immutable}`], component: c.name, kind: "push-image", ref: mutable });
       }
       if (c.chart) {
-        const pkg = packageChartStep(ws, c, version2, opts);
+        const pkg = { ...packageChartStep(ws, c, version2, opts), ...c.image ? { values: chartImageValues(c, `${registry2.images.replace(/\/+$/, "")}/${c.image.name}`, `${version2}-${sha7}`) } : {} };
         const ref = `${registry2.charts}/${c.chart.name}:${chartTag(version2)}`;
         planned.chart = { name: c.chart.name, version: version2, ref };
         if (published2.get(ref)?.exists) {
@@ -58682,14 +58813,35 @@ function applyStrict(findings, strict) {
 }
 
 // src/guardrails/secret-build-args.ts
-var SECRET_NAME = /(PASSWORD|PASSWD|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+var SECRET_ANYWHERE = /(PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL|NETRC)/i;
+var SECRET_LAST_WORD = /* @__PURE__ */ new Set(["PASS", "PWD", "PW", "AUTH", "PAT", "CREDS"]);
+var KEY_OWNERS = /* @__PURE__ */ new Set(["CERT", "TLS", "SSL", "SSH", "RSA", "SIGNING", "SIGN", "GPG", "PGP", "ENCRYPTION", "ENC", "MASTER", "ACCESS", "CLIENT", "LICENSE", "DEPLOY", "SERVICE", "ACCOUNT"]);
+function words(name2) {
+  return name2.replace(/([a-z0-9])([A-Z])/g, "$1_$2").split(/[_\-.]+/).filter(Boolean).map((w) => w.toUpperCase());
+}
+function secretNamed(name2) {
+  if (SECRET_ANYWHERE.test(name2)) return true;
+  const w = words(name2);
+  if (w.length > 0 && SECRET_LAST_WORD.has(w[w.length - 1])) return true;
+  return w.some((word, i) => word === "KEY" && i > 0 && KEY_OWNERS.has(w[i - 1]) && w[i + 1] !== "ID");
+}
 function secretBuildArgs(plan) {
   return plan.steps.flatMap(
-    (s) => s.kind !== "build-image" ? [] : Object.keys(s.buildArgs).filter((name2) => SECRET_NAME.test(name2)).map((name2) => ({
+    (s) => s.kind !== "build-image" ? [] : Object.keys(s.buildArgs).filter(secretNamed).map((name2) => ({
       code: "E_SECRET_BUILD_ARG",
       severity: "error",
       component: s.component,
       message: `${s.component}: build arg ${name2} looks like a secret, and build args are readable in the image's history; pass it as a BuildKit secret (RUN --mount=type=secret) instead`
+    }))
+  );
+}
+function secretBuildArgValues(plan, known) {
+  return plan.steps.flatMap(
+    (s) => s.kind !== "build-image" ? [] : Object.entries(s.buildArgs).filter(([name2, value]) => !secretNamed(name2) && known.reveals(value)).map(([name2]) => ({
+      code: "E_SECRET_BUILD_ARG_VALUE",
+      severity: "error",
+      component: s.component,
+      message: `${s.component}: build arg ${name2} holds a secret lanes was given (the registry password, or a GitHub or GitLab token), and build args are readable in the image's history; pass it as a BuildKit secret (RUN --mount=type=secret) instead`
     }))
   );
 }
@@ -58799,7 +58951,9 @@ function planCommand(ctx, lane, opts) {
   return withGitRunner(ctx.git, async () => {
     const ws = await readWorkspace(ctx.root);
     const facts = await gatherLaneFacts(ws, factRequest(ws, lane, opts), { env: ctx.env, registry: ctx.registry, releaseHosts: ctx.releaseHosts, redactor: ctx.redactor });
-    return { plan: planLane(ws, lane, opts, facts), ws };
+    const plan = planLane(ws, lane, opts, facts);
+    plan.findings.push(...secretBuildArgValues(plan, ctx.redactor));
+    return { plan, ws };
   });
 }
 
@@ -59132,7 +59286,7 @@ function packageVersion() {
 import { posix as posix7 } from "node:path";
 
 // src/init/scan.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 import { posix as posix6 } from "node:path";
 var IGNORED_DIR = /(^|\/)(node_modules|\.git|vendor|third_party|fixtures|__fixtures__|testdata|test|tests|\.lanes)\//;
 var PYTHON_VERSION_FILE = /(^|_)(version|about)\.py$|^__init__\.py$|^__version__\.py$/;
@@ -59219,7 +59373,7 @@ function readVersionFile2(file2, read, skipped, rootName) {
     }
   }
   if (format === "package-json") {
-    const pkg = parseJson(text);
+    const pkg = parseJson2(text);
     if (!pkg) return void 0;
     if (typeof pkg.name === "string" && posix6.dirname(file2) === ".") rootName.value = pkg.name.replace(/^@[^/]+\//, "");
     if (pkg.workspaces !== void 0 && posix6.dirname(file2) === ".") {
@@ -59229,7 +59383,7 @@ function readVersionFile2(file2, read, skipped, rootName) {
     if (typeof pkg.name === "string") found.packageName = pkg.name.replace(/^@[^/]+\//, "");
   }
   if (format === "tauri-conf" || format === "package-lock") {
-    if (!parseJson(text)) return void 0;
+    if (!parseJson2(text)) return void 0;
   }
   if (format === "pyproject") found.packageName = tomlName(text, ["project", "tool.poetry"]);
   if (format === "pyproject" && posix6.dirname(file2) === ".") rootName.value ??= found.packageName;
@@ -59263,7 +59417,7 @@ function locate(format, text, spec) {
     throw e;
   }
 }
-function parseJson(text) {
+function parseJson2(text) {
   try {
     const v = JSON.parse(text);
     return v && typeof v === "object" && !Array.isArray(v) ? v : void 0;
@@ -59288,7 +59442,7 @@ function tomlName(text, tables) {
 }
 function readYaml(text) {
   try {
-    return (0, import_yaml4.parse)(text, { maxAliasCount: 100, uniqueKeys: true, prettyErrors: false });
+    return (0, import_yaml5.parse)(text, { maxAliasCount: 100, uniqueKeys: true, prettyErrors: false });
   } catch {
     return void 0;
   }
@@ -59794,11 +59948,11 @@ function slug(s) {
 }
 
 // src/init/render-yaml.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 var UNDECIDED = "UNDECIDED:";
 function renderLanesYaml(proposal, schemaRef2) {
   const { config: config2 } = proposal;
-  const doc = new import_yaml5.Document(configForYaml(config2));
+  const doc = new import_yaml6.Document(configForYaml(config2));
   const notesAt = (at) => proposal.notes.filter((n) => n.at === at);
   doc.commentBefore = comment([
     `yaml-language-server: $schema=${schemaRef2}`,
@@ -59808,8 +59962,8 @@ function renderLanesYaml(proposal, schemaRef2) {
     ...undecided(notesAt(""))
   ]);
   const topKey = (key, lines) => {
-    const pair = (0, import_yaml5.isMap)(doc.contents) ? doc.contents.items.find((p) => (0, import_yaml5.isPair)(p) && (0, import_yaml5.isScalar)(p.key) && p.key.value === key) : void 0;
-    if (pair && (0, import_yaml5.isScalar)(pair.key) && lines.length) pair.key.commentBefore = comment(lines);
+    const pair = (0, import_yaml6.isMap)(doc.contents) ? doc.contents.items.find((p) => (0, import_yaml6.isPair)(p) && (0, import_yaml6.isScalar)(p.key) && p.key.value === key) : void 0;
+    if (pair && (0, import_yaml6.isScalar)(pair.key) && lines.length) pair.key.commentBefore = comment(lines);
   };
   const trailing = (path, text) => {
     const node2 = doc.getIn(path, true);
@@ -59861,13 +60015,13 @@ function configForYaml(config2) {
   };
 }
 function flow(node2) {
-  if ((0, import_yaml5.isMap)(node2)) node2.flow = true;
+  if ((0, import_yaml6.isMap)(node2)) node2.flow = true;
 }
 function undecided(notes) {
   return notes.flatMap((n) => wrap(`${UNDECIDED} ${n.message}`));
 }
 function yamlLines(value, indent = "") {
-  return (0, import_yaml5.stringify)(value, { lineWidth: 0, flowCollectionPadding: true }).trimEnd().split("\n").map((l) => indent + l);
+  return (0, import_yaml6.stringify)(value, { lineWidth: 0, flowCollectionPadding: true }).trimEnd().split("\n").map((l) => indent + l);
 }
 function comment(lines) {
   return lines.map((l) => l === "" ? "" : ` ${l}`).join("\n");
@@ -59994,7 +60148,7 @@ var stepSchema = external_exports.discriminatedUnion("kind", [
     platforms: external_exports.array(external_exports.string())
   }),
   step("push-image", { ref: external_exports.string(), publishedDigest: external_exports.string().optional().describe("when skipped as already published by this commit: the digest that is there") }),
-  step("package-chart", { chartPath: external_exports.string(), version: external_exports.string(), appVersion: external_exports.string(), annotations: stringMap, output: external_exports.string() }),
+  step("package-chart", { chartPath: external_exports.string(), version: external_exports.string(), appVersion: external_exports.string(), annotations: stringMap, values: stringMap.optional().describe("values.yaml key paths set in the packaged copy: the lane's image repository and tag"), output: external_exports.string() }),
   step("push-chart", { package: external_exports.string(), repository: external_exports.string(), ref: external_exports.string(), publishedDigest: external_exports.string().optional().describe("when skipped as already published by this commit: the digest that is there") }),
   step("helm-dependency-build", { chartPath: external_exports.string() }),
   step("helm-lint", { chartPath: external_exports.string(), set: stringMap }),
@@ -60278,6 +60432,25 @@ var Redactor = class {
       this.secrets.add(Buffer.from(secret).toString("base64"));
     }
   }
+  /**
+   * The credentials of a URL (`https://user:token@host/…`, as CI checks out):
+   * the password, or the user name when there is no password (a token alone
+   * as the user name, as GitHub allows). Defence in depth: lanes drops
+   * user-info where it reads a remote URL (git/remote-url.ts).
+   */
+  addUrlCredentials(url2) {
+    const { user, password } = userinfoParts(url2);
+    for (const p of password.length > 0 ? password : user) this.add(p);
+  }
+  /**
+   * Whether `text` holds a secret this redactor knows (or its base64): the
+   * question a guardrail asks of a value about to be written where anyone can
+   * read it (a build arg, into the image history). Never says which.
+   */
+  reveals(text) {
+    for (const s of this.secrets) if (text.includes(s)) return true;
+    return false;
+  }
   redact(text) {
     let out = text;
     for (const s of this.secrets) out = out.split(s).join("***");
@@ -60286,10 +60459,10 @@ var Redactor = class {
 };
 
 // src/charts/annotate-chart.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 function annotateChartYaml(content, annotations) {
   if (Object.keys(annotations).length === 0) return content;
-  const doc = (0, import_yaml6.parseDocument)(content);
+  const doc = (0, import_yaml7.parseDocument)(content);
   for (const [k, v] of Object.entries(annotations)) doc.setIn(["annotations", k], v);
   return doc.toString();
 }
@@ -60371,10 +60544,10 @@ function reproducibleTgz(tgz) {
 }
 
 // src/artifacts/checksums.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { basename as basename6 } from "node:path";
 function sha256(data) {
-  return createHash("sha256").update(data).digest("hex");
+  return createHash2("sha256").update(data).digest("hex");
 }
 function sha256sums(entries) {
   return entries.map((e) => `${e.sha256}  ${basename6(e.file)}`).join("\n") + "\n";
@@ -60445,6 +60618,7 @@ export {
   renderStatusReport,
   reproducibleTgz,
   runLaneCommand,
+  setChartValues,
   sha256,
   sha256sums,
   statusCommand,

@@ -20,6 +20,7 @@ import {
   type ReleaseHostAccess,
   sha256,
   sha256sums,
+  setChartValues,
   StepError,
   tagMessage,
   tagsNotHeld,
@@ -77,6 +78,9 @@ export function daggerExecutor(inputs: DaggerInputs): Executor {
     if (code !== 0) throw new StepError(`\`${what}\` failed (exit ${code}):\n${inputs.redactor.redact((stderr || stdout).trim().split('\n').slice(-6).join('\n'))}`);
     return { ctr: ran, stdout };
   };
+
+  /** The chart's values.yaml as the source has it ('' when it has none). */
+  const chartValuesYaml = async (chartPath: string) => ((await monorepo.directory(chartPath).entries()).includes('values.yaml') ? monorepo.file(posix.join(chartPath, 'values.yaml')).contents() : '');
 
   const needSocket = (what: string) => {
     if (!inputs.dockerSocket) throw new StepError(`${what} runs on your Docker engine: pass --docker-socket=/var/run/docker.sock`);
@@ -141,6 +145,7 @@ export function daggerExecutor(inputs: DaggerInputs): Executor {
         .from(HELM_IMAGE)
         .withDirectory('/chart', monorepo.directory(step.chartPath))
         .withNewFile('/chart/Chart.yaml', annotateChartYaml(chartYaml, step.annotations))
+        .withNewFile('/chart/values.yaml', setChartValues(await chartValuesYaml(step.chartPath), step.values ?? {}))
         .withDirectory('/out', dag.directory());
       const packaged = await exec(ctr, ['helm', ...helmPackageArgs('/chart', step, '/out')]);
       // helm names the file <chart>-<version>.tgz; the plan's name is the same, so this fails only if the chart name differs.

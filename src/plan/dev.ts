@@ -5,6 +5,7 @@ import { chartTag, joinRef } from '../registry/image-ref.js';
 import type { PublishedFact } from '../registry/published.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { buildImageStep, packageChartStep } from './build-steps.js';
+import { chartImageValues } from '../charts/chart-values.js';
 import type { PlanOptions } from './options.js';
 import { registryErrors } from './registry-findings.js';
 import { selectComponents } from './select.js';
@@ -48,7 +49,8 @@ export function planDev(ws: Workspace, opts: PlanOptions = {}, published: Readon
         plan.steps.push({ id: `push:${mutable}`, needs: [build.id, `push:${immutable}`], component: c.name, kind: 'push-image', ref: mutable });
       }
       if (c.chart) {
-        const pkg = packageChartStep(ws, c, version, opts);
+        // The chart runs the image this lane pushes, by its immutable tag.
+        const pkg = { ...packageChartStep(ws, c, version, opts), ...(c.image ? { values: chartImageValues(c, `${registry.images.replace(/\/+$/, '')}/${c.image.name}`, `${version}-${sha7}`) } : {}) };
         const ref = `${registry.charts}/${c.chart.name}:${chartTag(version)}`;
         planned.chart = { name: c.chart.name, version, ref };
         if (published.get(ref)?.exists) {

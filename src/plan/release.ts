@@ -8,6 +8,7 @@ import type { LaneFacts } from './lane-facts.js';
 import { chartTag, joinRef } from '../registry/image-ref.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { buildImageStep, packageChartStep } from './build-steps.js';
+import { chartImageValues } from '../charts/chart-values.js';
 import { DEFAULT_OUT_DIR, type PlanOptions } from './options.js';
 import { registryErrors } from './registry-findings.js';
 import { selectComponents } from './select.js';
@@ -158,7 +159,8 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
       pushes.push({ id: `push:${ref}`, needs: [build.id, 'push-tags'], component: c.name, kind: 'push-image', ref, ...alreadyHere(ref, 'image') });
     }
     if (c.chart) {
-      const pkg = packageChartStep(ws, c, version, { ...opts, outDir });
+      // The released chart runs the released image.
+      const pkg = { ...packageChartStep(ws, c, version, { ...opts, outDir }), ...(c.image ? { values: chartImageValues(c, `${registry.images.replace(/\/+$/, '')}/${c.image.name}`, version) } : {}) };
       const ref = `${registry.charts}/${c.chart.name}:${chartTag(version)}`;
       planned.chart = { name: c.chart.name, version, ref };
       plan.steps.push(pkg);

@@ -34,7 +34,7 @@ export const stepSchema = z.discriminatedUnion('kind', [
     platforms: z.array(z.string()),
   }),
   step('push-image', { ref: z.string(), publishedDigest: z.string().optional().describe('when skipped as already published by this commit: the digest that is there') }),
-  step('package-chart', { chartPath: z.string(), version: z.string(), appVersion: z.string(), annotations: stringMap, output: z.string() }),
+  step('package-chart', { chartPath: z.string(), version: z.string(), appVersion: z.string(), annotations: stringMap, values: stringMap.optional().describe("values.yaml key paths set in the packaged copy: the lane's image repository and tag"), output: z.string() }),
   step('push-chart', { package: z.string(), repository: z.string(), ref: z.string(), publishedDigest: z.string().optional().describe('when skipped as already published by this commit: the digest that is there') }),
   step('helm-dependency-build', { chartPath: z.string() }),
   step('helm-lint', { chartPath: z.string(), set: stringMap }),

@@ -53,6 +53,21 @@ describe('push-all-dev', () => {
     expect(git(dir, 'status', '--porcelain')).toBe('');
   });
 
+  it('pushes charts that run the images it pushed: helm template of the pushed chart names the pushed image', async () => {
+    const { dir, ns, registry, tb } = setup('chart-image');
+    const sha7 = git(dir, 'rev-parse', '--short=7', 'HEAD');
+    const r = await lanes(['push-all-dev', '--source', dir, '--only', 'aws-s3-connector', ...base()], registryEnv());
+    expect(r.code, r.stdout.slice(-1500)).toBe(0);
+    const work = mkdtempSync(join(tmpdir(), 'lanes-template-'));
+    const helm = join(tb.helmDir, 'helm');
+    const cfg = ['--registry-config', join(work, 'config.json')];
+    execFileSync(helm, ['registry', 'login', registry, '-u', tb.user, '--password-stdin', '--ca-file', tb.ca, ...cfg], { input: tb.password, stdio: ['pipe', 'ignore', 'pipe'] });
+    const rendered = execFileSync(helm, ['template', 'x', `oci://${registry}/${ns}-dev-charts/aws-s3-connector-chart`, '--version', '0.5.2', '--ca-file', tb.ca, ...cfg], { encoding: 'utf8' });
+    expect(rendered).toContain(`image: "${registry}/${ns}-dev/aws-s3-connector:0.5.2-${sha7}"`);
+    // The source chart is untouched: values.yaml still names the local image.
+    expect(readFileSync(join(dir, 'connectors/aws_s3/deploy/helm/values.yaml'), 'utf8')).not.toContain(registry);
+  });
+
   it('works with only the user\'s own docker login and helm registry login', async () => {
     const { dir, ns, registry, client, tb } = setup('own-login');
     const home = mkdtempSync(join(tmpdir(), 'lanes-own-login-'));

@@ -1,7 +1,8 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { annotateChartYaml } from '../../charts/annotate-chart.js';
+import { setChartValues } from '../../charts/chart-values.js';
 import { helmDeployArgs, helmLintArgs, helmPackageArgs, helmTemplateArgs } from '../command-args.js';
 import { ExecError, StepError } from '../../errors.js';
 import type { StepOf } from '../../plan/types.js';
@@ -10,6 +11,8 @@ import { run } from './run-command.js';
 import type { StepOutputs } from '../executor.js';
 import { sha256 } from '../../artifacts/checksums.js';
 import { reproducibleTgz } from '../../artifacts/reproducible-tgz.js';
+import { credentialHelperConfig } from './credential-helper.js';
+import { removeSecretDir } from './temp-secrets.js';
 
 /**
  * `helm package --version --app-version` of a copy of the chart carrying the
@@ -24,6 +27,10 @@ export async function packageChart(ctx: HostContext, step: StepOf<'package-chart
     cpSync(join(ctx.root, step.chartPath), copy, { recursive: true });
     const chartFile = join(copy, 'Chart.yaml');
     writeFileSync(chartFile, annotateChartYaml(readFileSync(chartFile, 'utf8'), step.annotations));
+    if (step.values && Object.keys(step.values).length) {
+      const valuesFile = join(copy, 'values.yaml');
+      writeFileSync(valuesFile, setChartValues(existsSync(valuesFile) ? readFileSync(valuesFile, 'utf8') : '', step.values));
+    }
     const out = join(ctx.root, dirname(step.output));
     mkdirSync(out, { recursive: true });
     const { stdout } = await run(ctx, ctx.helm, helmPackageArgs(copy, step, out));
@@ -41,27 +48,24 @@ export async function packageChart(ctx: HostContext, step: StepOf<'package-chart
 }
 
 /**
- * `helm push` to the OCI repository. With credentials given to lanes, it logs
- * in through a throw-away registry config; without, helm uses the user's own
- * `helm registry login`.
+ * `helm push` to the OCI repository. With credentials given to lanes, helm
+ * gets a throw-away registry config naming a credential helper that answers
+ * from helm's environment (credential-helper.ts): no `helm registry login`,
+ * so the password is never written to disk nor onto a command line. Without,
+ * helm uses the user's own `helm registry login`.
  */
 export async function pushChart(ctx: HostContext, step: StepOf<'push-chart'>): Promise<StepOutputs['push-chart']> {
   const host = step.repository.replace(/^oci:\/\//, '').split('/')[0]!;
-  const work = mkdtempSync(join(tmpdir(), 'lanes-helm-'));
-  const registryConfig = ctx.registryAuth ? ['--registry-config', join(work, 'config.json')] : [];
-  const caFile = ctx.registryCa ? ['--ca-file', ctx.registryCa] : [];
-  const tls = [...caFile, ...(ctx.plainHttp ? ['--plain-http'] : [])];
+  const auth = ctx.registryAuth ? credentialHelperConfig('lanes-helm-', host, ctx.registryAuth, ctx.env) : undefined;
+  const registryConfig = auth ? ['--registry-config', auth.configFile] : [];
+  const tls = [...(ctx.registryCa ? ['--ca-file', ctx.registryCa] : []), ...(ctx.plainHttp ? ['--plain-http'] : [])];
   try {
-    if (ctx.registryAuth) {
-      const tlsLogin = [...caFile, ...(ctx.plainHttp ? ['--insecure'] : [])];
-      await run(ctx, ctx.helm, ['registry', 'login', host, '--username', ctx.registryAuth.username, '--password-stdin', ...registryConfig, ...tlsLogin], { input: ctx.registryAuth.password });
-    }
-    const { stdout, stderr } = await run(ctx, ctx.helm, ['push', join(ctx.root, step.package), step.repository, ...registryConfig, ...tls]);
+    const { stdout, stderr } = await run(ctx, ctx.helm, ['push', join(ctx.root, step.package), step.repository, ...registryConfig, ...tls], auth ? { env: auth.env } : {});
     const digest = /Digest: (sha256:[0-9a-f]{64})/.exec(stdout + stderr)?.[1];
     if (!digest) throw new StepError(`helm push ${step.package} reported no digest; the push cannot be verified`);
     return { ref: step.ref, digest };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (auth) removeSecretDir(auth.dir);
   }
 }
 
