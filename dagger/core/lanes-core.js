@@ -13963,7 +13963,7 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile, readFile, mkdir } = __require("node:fs/promises");
+    var { writeFile, readFile: readFile2, mkdir } = __require("node:fs/promises");
     var { dirname: dirname4, resolve: resolve3 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
@@ -14165,7 +14165,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile(resolve3(path), "utf8");
+          const data = await readFile2(resolve3(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -27173,7 +27173,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = (version2, options, throwErrors = false) => {
+    var parse4 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -27186,7 +27186,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse3;
+    module.exports = parse4;
   }
 });
 
@@ -27194,9 +27194,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var valid = (version2, options) => {
-      const v = parse3(version2, options);
+      const v = parse4(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -27207,9 +27207,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var clean = (version2, options) => {
-      const s = parse3(version2.trim().replace(/^[=v]+/, ""), options);
+      const s = parse4(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -27244,10 +27244,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse3(version1, null, true);
-      const v2 = parse3(version2, null, true);
+      const v1 = parse4(version1, null, true);
+      const v2 = parse4(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -27318,9 +27318,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var prerelease = (version2, options) => {
-      const parsed = parse3(version2, options);
+      const parsed = parse4(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -27506,7 +27506,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -27541,7 +27541,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse3(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse4(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -27551,7 +27551,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -27563,7 +27563,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse3(versionStringToParse, options);
+      return parse4(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -28798,7 +28798,7 @@ var require_semver2 = __commonJS({
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -28837,7 +28837,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse3,
+      parse: parse4,
       valid,
       clean,
       inc,
@@ -36117,7 +36117,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse3(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -36158,7 +36158,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document3.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse3;
+    exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument5;
     exports.stringify = stringify2;
@@ -39570,18 +39570,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse3(schema, value, ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse3(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -41076,7 +41076,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse3 = inst._zod.parse;
+  const parse4 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -41090,7 +41090,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse3(payload, ctx);
+    return parse4(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -58169,6 +58169,9 @@ function statusCommand(ctx, opts = {}) {
 
 // src/facts/lane-facts.ts
 var import_semver7 = __toESM(require_semver2(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
+import { readFile } from "node:fs/promises";
+import { join as join5 } from "node:path";
 
 // src/facts/ci.ts
 var CI_VARIABLES = ["CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "JENKINS_URL", "TF_BUILD"];
@@ -58703,13 +58706,25 @@ async function checkGitLab(target, tag, access, redactor) {
 // src/facts/lane-facts.ts
 async function gatherLaneFacts(ws, request, sources) {
   const remote = ws.repo.remoteUrl ? "origin" : void 0;
-  const [published2, tags, notes, releaseHosts] = await Promise.all([
+  const [published2, tags, notes, releaseHosts, compose] = await Promise.all([
     lookUpWithNewClient(sources.registry, request.refs, sources.registryConcurrency ?? 16),
     remote && request.remoteTags.length ? remoteTags(ws.config.root, remote, request.remoteTags) : /* @__PURE__ */ new Map(),
     request.notesFor ? releaseNotes2(ws, request.notesFor) : "",
-    request.releaseHostsFor ? checkReleaseHosts(ws.config, request.releaseHostsFor, sources.releaseHosts ?? {}, sources.redactor) : void 0
+    request.releaseHostsFor ? checkReleaseHosts(ws.config, request.releaseHostsFor, sources.releaseHosts ?? {}, sources.redactor) : void 0,
+    request.compose ? composeFacts(ws.config.root, request.compose, sources.localImages) : void 0
   ]);
-  return { ci: request.ci && isCI(sources.env), remote, remoteTags: tags, published: published2, notes, ...releaseHosts ? { releaseHosts } : {} };
+  return { ci: request.ci && isCI(sources.env), remote, remoteTags: tags, published: published2, notes, ...releaseHosts ? { releaseHosts } : {}, ...compose ? { compose } : {} };
+}
+async function composeFacts(root, request, list) {
+  const files = /* @__PURE__ */ new Map();
+  for (const file2 of request.files) {
+    try {
+      files.set(file2, { doc: (0, import_yaml5.parse)(await readFile(join5(root, file2), "utf8"), { maxAliasCount: 100 }) });
+    } catch (e) {
+      files.set(file2, { error: e.message.split("\n")[0] });
+    }
+  }
+  return { files, ...request.localImages && list ? { localImages: await list() } : {} };
 }
 async function releaseNotes2(ws, tag) {
   if (!ws.repo.head) return "";
@@ -58792,6 +58807,10 @@ function factRequest(ws, lane, opts) {
       const draft = planRelease(ws, { ...opts, tag }, NO_FACTS);
       const componentTags = ws.config.components.map((c) => componentTagName(ws.config, c.name, ws.versions.get(c.name)?.version ?? "0.0.0"));
       return { refs: refsToLookUp(draft, true), remoteTags: [tag, ...componentTags], notesFor: tag, ci: true, releaseHostsFor: tag };
+    }
+    case "compose-up-local": {
+      const files = [...new Set(ws.config.components.flatMap((c) => c.compose ? [c.compose.file] : []))];
+      return { refs: [], remoteTags: [], ci: false, compose: { files, localImages: true } };
     }
     default:
       return { refs: [], remoteTags: [], ci: false };
@@ -58919,6 +58938,54 @@ function releaseHostFindings(checks, tag, tagPushedAtHead) {
   return findings;
 }
 
+// src/guardrails/compose-preflight.ts
+var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function externalNetworks(doc) {
+  const networks = isRecord(doc) && isRecord(doc.networks) ? doc.networks : {};
+  return Object.entries(networks).flatMap(([key, value]) => isRecord(value) && value.external ? [typeof value.name === "string" ? value.name : key] : []);
+}
+function serviceImages(doc) {
+  const services = isRecord(doc) && isRecord(doc.services) ? doc.services : {};
+  return Object.values(services).flatMap((s) => isRecord(s) && typeof s.image === "string" ? [s.image] : []);
+}
+function composePreflight(config2, plan, facts) {
+  const findings = [];
+  const up = plan.steps.find((s) => s.kind === "compose-up");
+  if (!up || up.kind !== "compose-up") return findings;
+  const network = config2.compose.network;
+  for (const file2 of up.files) {
+    const fact = facts.files.get(file2);
+    if (fact?.error) {
+      findings.push({ code: "E_COMPOSE_FILE", severity: "error", message: `${file2}: ${fact.error}; compose could not start it either` });
+      continue;
+    }
+    const declared = externalNetworks(fact?.doc);
+    const other = declared.filter((n) => n !== network);
+    if (network && other.length) {
+      findings.push({ code: "E_COMPOSE_NETWORK", severity: "error", message: `${file2} joins the external network ${other.join(", ")}, but ${config2.file} compose.network is ${network}: lanes creates ${network}, so the stack would not start (or not reach the others); use one name in both` });
+    }
+  }
+  const byFile = (c) => facts.files.get(c.compose.file)?.doc;
+  for (const c of config2.components) {
+    const variable = c.compose?.imageVar;
+    if (!variable || !(variable in up.env)) continue;
+    const images = serviceImages(byFile(c));
+    const used = images.some((image) => new RegExp(`\\$\\{?${variable}(?![A-Za-z0-9_])`).test(image));
+    if (!used && facts.files.get(c.compose.file)?.doc) {
+      findings.push({ code: "E_COMPOSE_IMAGE_VAR", severity: "error", component: c.name, message: `${c.name}: compose.imageVar ${variable} (${config2.file} components[${c.index}].compose.imageVar) is used by no service image in ${c.compose.file} (${images.join(", ") || "no image:"}); compose would run the file's default image instead of the local build: fix the name` });
+    }
+  }
+  if (facts.localImages) {
+    for (const c of config2.components) {
+      const variable = c.compose?.imageVar;
+      const image = c.image && variable ? up.env[variable] : void 0;
+      if (!image || facts.localImages.has(image)) continue;
+      findings.push({ code: "E_LOCAL_IMAGE_MISSING", severity: "error", component: c.name, message: `${c.name}: ${image} is not in the local image store; run lanes build-all-local first (compose would try to pull ${image} from a registry: someone else's image, or none)` });
+    }
+  }
+  return findings;
+}
+
 // src/plan/plan-lane.ts
 function planLane(ws, lane, opts, facts) {
   const plan = planFor(ws, lane, opts, facts);
@@ -58931,8 +58998,11 @@ function planFor(ws, lane, opts, facts) {
       return planLocalBuild(ws, opts);
     case "deploy-local":
       return planDeployLocal(ws, opts);
-    case "compose-up-local":
-      return planComposeUp(ws, opts);
+    case "compose-up-local": {
+      const plan = planComposeUp(ws, opts);
+      if (facts.compose) plan.findings.push(...composePreflight(ws.config, plan, facts.compose));
+      return plan;
+    }
     case "compose-down-local":
       return planComposeDown(ws, opts);
     case "dev":
@@ -58950,7 +59020,7 @@ function planFor(ws, lane, opts, facts) {
 function planCommand(ctx, lane, opts) {
   return withGitRunner(ctx.git, async () => {
     const ws = await readWorkspace(ctx.root);
-    const facts = await gatherLaneFacts(ws, factRequest(ws, lane, opts), { env: ctx.env, registry: ctx.registry, releaseHosts: ctx.releaseHosts, redactor: ctx.redactor });
+    const facts = await gatherLaneFacts(ws, factRequest(ws, lane, opts), { env: ctx.env, registry: ctx.registry, releaseHosts: ctx.releaseHosts, redactor: ctx.redactor, localImages: ctx.localImages });
     const plan = planLane(ws, lane, opts, facts);
     plan.findings.push(...secretBuildArgValues(plan, ctx.redactor));
     return { plan, ws };
@@ -59099,7 +59169,7 @@ async function runLaneCommand(ctx, lane, opts, executorFor, hooks = {}) {
 
 // src/versions/apply-edits.ts
 import { renameSync, rmSync, writeFileSync, statSync as statSync3, chmodSync, accessSync, constants as constants2, realpathSync as realpathSync2 } from "node:fs";
-import { join as join5, relative as relative2 } from "node:path";
+import { join as join6, relative as relative2 } from "node:path";
 function applyEdits(root, edits) {
   const targets = resolveTargets(root, edits);
   const staged = [];
@@ -59145,7 +59215,7 @@ function resolveTargets(root, edits) {
     let real;
     try {
       inside = realPathInside(root, edit.path);
-      real = realpathSync2(join5(root, edit.path));
+      real = realpathSync2(join6(root, edit.path));
     } catch (e) {
       throw missingOr(edit, e);
     }
@@ -59262,16 +59332,16 @@ async function bumpComponents(root, targets, request, opts = {}) {
 
 // src/commands/init.ts
 import { existsSync as existsSync5, lstatSync as lstatSync2, statSync as statSync4, writeFileSync as writeFileSync2 } from "node:fs";
-import { basename as basename5, dirname as dirname3, join as join7, relative as relative3, resolve as resolve2, sep as sep2 } from "node:path";
+import { basename as basename5, dirname as dirname3, join as join8, relative as relative3, resolve as resolve2, sep as sep2 } from "node:path";
 
 // src/cli/package-version.ts
 import { existsSync as existsSync4, readFileSync as readFileSync3 } from "node:fs";
-import { dirname as dirname2, join as join6 } from "node:path";
+import { dirname as dirname2, join as join7 } from "node:path";
 import { fileURLToPath } from "node:url";
 function packageVersion() {
   let dir = dirname2(fileURLToPath(import.meta.url));
   for (; ; ) {
-    const file2 = join6(dir, "package.json");
+    const file2 = join7(dir, "package.json");
     if (existsSync4(file2)) {
       const pkg = JSON.parse(readFileSync3(file2, "utf8"));
       if (pkg.name === "lanes" && pkg.version) return pkg.version;
@@ -59286,7 +59356,7 @@ function packageVersion() {
 import { posix as posix7 } from "node:path";
 
 // src/init/scan.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 import { posix as posix6 } from "node:path";
 var IGNORED_DIR = /(^|\/)(node_modules|\.git|vendor|third_party|fixtures|__fixtures__|testdata|test|tests|\.lanes)\//;
 var PYTHON_VERSION_FILE = /(^|_)(version|about)\.py$|^__init__\.py$|^__version__\.py$/;
@@ -59442,7 +59512,7 @@ function tomlName(text, tables) {
 }
 function readYaml(text) {
   try {
-    return (0, import_yaml5.parse)(text, { maxAliasCount: 100, uniqueKeys: true, prettyErrors: false });
+    return (0, import_yaml6.parse)(text, { maxAliasCount: 100, uniqueKeys: true, prettyErrors: false });
   } catch {
     return void 0;
   }
@@ -59494,8 +59564,8 @@ function readCompose(file2, text) {
     }
     return service;
   });
-  const externalNetworks = isMap(data.networks) ? Object.entries(data.networks).flatMap(([key, n]) => isMap(n) && n.external !== void 0 && n.external !== false ? [typeof n.name === "string" ? n.name : isMap(n.external) && typeof n.external.name === "string" ? n.external.name : key] : []) : [];
-  return { file: file2, services, externalNetworks, text };
+  const externalNetworks2 = isMap(data.networks) ? Object.entries(data.networks).flatMap(([key, n]) => isMap(n) && n.external !== void 0 && n.external !== false ? [typeof n.name === "string" ? n.name : isMap(n.external) && typeof n.external.name === "string" ? n.external.name : key] : []) : [];
+  return { file: file2, services, externalNetworks: externalNetworks2, text };
 }
 function splitImageRef(ref) {
   const at = ref.indexOf("@");
@@ -59948,11 +60018,11 @@ function slug(s) {
 }
 
 // src/init/render-yaml.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 var UNDECIDED = "UNDECIDED:";
 function renderLanesYaml(proposal, schemaRef2) {
   const { config: config2 } = proposal;
-  const doc = new import_yaml6.Document(configForYaml(config2));
+  const doc = new import_yaml7.Document(configForYaml(config2));
   const notesAt = (at) => proposal.notes.filter((n) => n.at === at);
   doc.commentBefore = comment([
     `yaml-language-server: $schema=${schemaRef2}`,
@@ -59962,8 +60032,8 @@ function renderLanesYaml(proposal, schemaRef2) {
     ...undecided(notesAt(""))
   ]);
   const topKey = (key, lines) => {
-    const pair = (0, import_yaml6.isMap)(doc.contents) ? doc.contents.items.find((p) => (0, import_yaml6.isPair)(p) && (0, import_yaml6.isScalar)(p.key) && p.key.value === key) : void 0;
-    if (pair && (0, import_yaml6.isScalar)(pair.key) && lines.length) pair.key.commentBefore = comment(lines);
+    const pair = (0, import_yaml7.isMap)(doc.contents) ? doc.contents.items.find((p) => (0, import_yaml7.isPair)(p) && (0, import_yaml7.isScalar)(p.key) && p.key.value === key) : void 0;
+    if (pair && (0, import_yaml7.isScalar)(pair.key) && lines.length) pair.key.commentBefore = comment(lines);
   };
   const trailing = (path, text) => {
     const node2 = doc.getIn(path, true);
@@ -60015,13 +60085,13 @@ function configForYaml(config2) {
   };
 }
 function flow(node2) {
-  if ((0, import_yaml6.isMap)(node2)) node2.flow = true;
+  if ((0, import_yaml7.isMap)(node2)) node2.flow = true;
 }
 function undecided(notes) {
   return notes.flatMap((n) => wrap(`${UNDECIDED} ${n.message}`));
 }
 function yamlLines(value, indent = "") {
-  return (0, import_yaml6.stringify)(value, { lineWidth: 0, flowCollectionPadding: true }).trimEnd().split("\n").map((l) => indent + l);
+  return (0, import_yaml7.stringify)(value, { lineWidth: 0, flowCollectionPadding: true }).trimEnd().split("\n").map((l) => indent + l);
 }
 function comment(lines) {
   return lines.map((l) => l === "" ? "" : ` ${l}`).join("\n");
@@ -60053,7 +60123,7 @@ function initCommand(ctx, opts = {}) {
   return withGitRunner(ctx.git, async () => {
     const root = resolve2(ctx.root);
     if (!existsSync5(root) || !statSync4(root).isDirectory()) throw new UsageError(`--source ${ctx.root}: not a directory; pass the repository to describe`);
-    const target = join7(root, CONFIG_FILE);
+    const target = join8(root, CONFIG_FILE);
     if (!opts.dryRun && !opts.force && exists(target)) {
       throw new InitError("E_CONFIG_EXISTS", `${CONFIG_FILE} already exists in ${root}; lanes init will not overwrite it: see its proposal with --dry-run, or replace it with --force`);
     }
@@ -60095,7 +60165,7 @@ function repoReader(root) {
   return (path) => {
     try {
       if (realPathInside(root, path) === void 0) return void 0;
-      return readRegularFile(join7(root, path));
+      return readRegularFile(join8(root, path));
     } catch {
       return void 0;
     }
@@ -60103,7 +60173,7 @@ function repoReader(root) {
 }
 function schemaRef(root) {
   for (let dir = root; ; dir = dirname3(dir)) {
-    const installed = join7(dir, "node_modules", "lanes", "lanes.schema.json");
+    const installed = join8(dir, "node_modules", "lanes", "lanes.schema.json");
     if (existsSync5(installed)) {
       const rel = relative3(root, installed).split(sep2).join("/");
       return rel.startsWith(".") ? rel : `./${rel}`;
@@ -60459,10 +60529,10 @@ var Redactor = class {
 };
 
 // src/charts/annotate-chart.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 function annotateChartYaml(content, annotations) {
   if (Object.keys(annotations).length === 0) return content;
-  const doc = (0, import_yaml7.parseDocument)(content);
+  const doc = (0, import_yaml8.parseDocument)(content);
   for (const [k, v] of Object.entries(annotations)) doc.setIn(["annotations", k], v);
   return doc.toString();
 }

@@ -1,5 +1,6 @@
 import { ExecError } from '../errors.js';
 import { git, runGit, type GitResult } from './run-git.js';
+import { withoutUserinfo } from './remote-url.js';
 
 /** A tag and the commit it points at (annotated tags peeled). */
 export interface TagRef {
@@ -22,7 +23,7 @@ export interface RepoFacts {
   /** Paths with uncommitted changes (tracked or untracked), from `git status --porcelain`. */
   dirty: string[];
   tags: TagRef[];
-  /** The `origin` remote's URL, when there is one. */
+  /** The `origin` remote's URL, when there is one, without user-info (a CI token in `https://user:token@host/…` never leaves here). */
   remoteUrl?: string;
   /** Where the monorepo root sits inside the git work tree ("" at the top, "examples/app/" below it). */
   prefix: string;
@@ -58,7 +59,7 @@ export async function readRepoFacts(root: string): Promise<RepoFacts> {
     dirty: status.stdout.split('\0').filter((entry) => /^[ A-Z?!]{2} ./.test(entry)).map((entry) => entry.slice(3)),
     // A shallow clone's history stops at its boundary: there, which tags HEAD contains is unknown, not "none".
     tags: parseTags(tags.stdout, merged.code === 0 && !shallow ? new Set(merged.stdout.split('\n').filter(Boolean)) : undefined),
-    remoteUrl: remote.code === 0 ? remote.stdout.trim() : undefined,
+    remoteUrl: remote.code === 0 ? withoutUserinfo(remote.stdout.trim()) : undefined,
     prefix: (prefixLine ?? '').trim(),
   };
 }

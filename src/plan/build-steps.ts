@@ -1,13 +1,16 @@
 import { posix } from 'node:path';
 import type { Component } from '../config/model.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { imageLabels } from './image-labels.js';
+import { buildInputsDigest, imageLabels } from './image-labels.js';
+import { BUILD_INPUTS_KEY, REVISION_KEY } from '../registry/published.js';
 import type { PlanOptions } from './options.js';
 import type { Step } from './types.js';
 
 /** The build-image step of a component, tagged with `tags`. */
 export function buildImageStep(ws: Workspace, c: Component, version: string, tags: string[], opts: PlanOptions): Step {
   const image = c.image!;
+  const buildArgs = { ...image.buildArgs, ...opts.buildArgs };
+  const inputs = buildInputsDigest({ kind: 'image', context: image.context, dockerfile: image.dockerfile, target: image.target, platforms: [...image.platforms].sort(), buildArgs });
   return {
     id: `build:${c.name}`,
     needs: [],
@@ -16,8 +19,8 @@ export function buildImageStep(ws: Workspace, c: Component, version: string, tag
     context: image.context,
     dockerfile: image.dockerfile,
     ...(image.target ? { target: image.target } : {}),
-    buildArgs: { ...image.buildArgs, ...opts.buildArgs },
-    labels: imageLabels(ws, c.name, version, opts.now ?? new Date(0).toISOString()),
+    buildArgs,
+    labels: imageLabels(ws, c.name, version, opts.now ?? new Date(0).toISOString(), inputs),
     tags,
     platforms: image.platforms,
   };
@@ -35,8 +38,11 @@ export function packageChartStep(ws: Workspace, c: Component, version: string, o
     chartPath: chart.path,
     version,
     appVersion: version,
-    // Recorded in the chart's metadata, so a re-run can tell its own upload from someone else's.
-    annotations: ws.repo.head ? { 'org.opencontainers.image.revision': ws.repo.head } : {},
+    // Recorded in the chart's metadata, so a re-run can tell its own upload from someone else's (revision and build inputs).
+    annotations: {
+      ...(ws.repo.head ? { [REVISION_KEY]: ws.repo.head } : {}),
+      [BUILD_INPUTS_KEY]: buildInputsDigest({ kind: 'chart', chartPath: chart.path, version, appVersion: version }),
+    },
     output: posix.join(outDir, 'charts', `${chart.name}-${version}.tgz`),
   };
 }

@@ -96,3 +96,48 @@ function fromHelper(name: string, server: string, env: NodeJS.ProcessEnv): Crede
     return undefined;
   }
 }
+
+/**
+ * Token services allowed the credentials of a registry on another host: a
+ * fixed pair run by the same operator. Docker Hub's registry
+ * (registry-1.docker.io) sends its Bearer challenge to auth.docker.io.
+ * (GitLab.com's registry.gitlab.com → gitlab.com needs no entry: a parent
+ * domain is allowed by rule, see mayReceiveCredentials.)
+ */
+export const TOKEN_SERVICE_PAIRS: Readonly<Record<string, readonly string[]>> = {
+  [DOCKER_HUB]: ['auth.docker.io'],
+};
+
+/**
+ * Whether a token realm named by `registry`'s Bearer challenge may be sent
+ * the credentials lanes holds for `registry`. Credentials are bound to the
+ * host they are for; a challenge is only what a server says, so a registry
+ * (or anything answering as one) could name any realm to collect them. Allowed:
+ * - the registry's own host name (any port: a token service beside the
+ *   registry, as GHCR, Quay, Harbor, ACR, Artifact Registry run it);
+ * - a parent domain of the registry's host with at least two labels
+ *   (registry.gitlab.com → gitlab.com, registry.gitlab.example.com →
+ *   gitlab.example.com): whoever holds the parent domain already decides
+ *   where the registry's name points, so it is trusted with it already;
+ * - a known pair (TOKEN_SERVICE_PAIRS: Docker Hub's auth.docker.io);
+ * and only over https, unless the registry itself is reached over plain
+ * HTTP (--plain-http). Any other realm is asked anonymously.
+ */
+export function mayReceiveCredentials(registryHost: string, realm: URL, plainHttp = false): boolean {
+  if (realm.protocol !== 'https:' && !(plainHttp && realm.protocol === 'http:')) return false;
+  const registry = canonicalRegistry(registryHost);
+  const own = hostname(registryHost);
+  const asked = realm.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (asked === own) return true;
+  if (TOKEN_SERVICE_PAIRS[registry]?.includes(asked)) return true;
+  const isIp = /^[\d.]+$/.test(own) || own.includes(':');
+  return !isIp && asked.split('.').length >= 2 && own.endsWith(`.${asked}`);
+}
+
+/** The host name of `host[:port]` (an IPv6 literal without its brackets), lower case. */
+function hostname(host: string): string {
+  const lower = host.toLowerCase();
+  const v6 = /^\[([^\]]+)\]/.exec(lower);
+  if (v6) return v6[1]!;
+  return lower.replace(/:\d+$/, '');
+}

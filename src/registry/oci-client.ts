@@ -2,7 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import type { Agent, Dispatcher } from 'undici';
 import { RegistryError } from '../errors.js';
-import { resolveCredentials, type CredentialOptions, type Credentials } from './credentials.js';
+import { mayReceiveCredentials, resolveCredentials, type CredentialOptions, type Credentials } from './credentials.js';
 import { parseRef, type RepoRef } from './image-ref.js';
 import { parseChallenge } from './www-authenticate.js';
 
@@ -83,7 +83,7 @@ export class RegistryClient {
     const res = await this.send(r, 'GET', path, { accept });
     if (res.statusCode === 404) return undefined;
     if (res.statusCode !== 200) throw this.unexpected(r, res.statusCode);
-    return JSON.parse(res.body) as Record<string, unknown>;
+    return parseJson(res.body, () => `${r.registry} answered ${path} with something that is not JSON`) as Record<string, unknown>;
   }
 
   private async send(r: RepoRef, method: 'HEAD' | 'GET', path: string, headers: Record<string, string>) {
@@ -106,18 +106,40 @@ export class RegistryClient {
     return res;
   }
 
+  /**
+   * A token from the challenge's realm. The registry's credentials go only to
+   * a realm they are bound to (mayReceiveCredentials: the registry's own host,
+   * a parent domain of it, Docker Hub's auth.docker.io); any other realm is
+   * asked anonymously, and a refusal there says so.
+   */
   private async bearer(r: RepoRef, params: Record<string, string>, scope: string, creds: Credentials | undefined): Promise<string> {
     if (!params.realm) throw new RegistryError('E_REGISTRY_AUTH', `${r.registry} sent a Bearer challenge without a realm; it cannot be authenticated against`);
-    const url = new URL(params.realm);
+    let url: URL;
+    try {
+      url = new URL(params.realm);
+    } catch {
+      throw new RegistryError('E_REGISTRY_AUTH', `${r.registry} sent a Bearer challenge whose realm is not a URL; it cannot be authenticated against`);
+    }
     if (params.service) url.searchParams.set('service', params.service);
     url.searchParams.set('scope', params.scope ?? scope);
-    const res = await this.rawUrl(url, 'GET', { accept: 'application/json', ...(creds ? { authorization: basic(creds) } : {}) });
-    if (res.statusCode === 401 || res.statusCode === 403) throw this.authError(r, creds, res.statusCode);
+    const bound = creds && mayReceiveCredentials(r.registry, url, this.opts.plainHttp) ? creds : undefined;
+    const res = await this.rawUrl(url, 'GET', { accept: 'application/json', ...(bound ? { authorization: basic(bound) } : {}) });
+    if (res.statusCode === 401 || res.statusCode === 403) {
+      if (creds && !bound) throw this.unboundRealmError(r, url, creds, res.statusCode);
+      throw this.authError(r, creds, res.statusCode);
+    }
     if (res.statusCode !== 200) throw new RegistryError('E_REGISTRY', `token service ${url.origin}${url.pathname} answered ${res.statusCode} for ${r.registry}/${r.repository}`);
-    const body = JSON.parse(res.body) as { token?: string; access_token?: string };
+    const body = parseJson(res.body, () => `token service ${url.origin}${url.pathname} answered with something that is not JSON`) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
     if (!token) throw new RegistryError('E_REGISTRY', `token service ${url.origin}${url.pathname} answered without a token`);
     return `Bearer ${token}`;
+  }
+
+  private unboundRealmError(r: RepoRef, realm: URL, creds: Credentials, status: number): RegistryError {
+    return new RegistryError(
+      'E_REGISTRY_AUTH',
+      `${r.registry} sent its token request to ${realm.protocol}//${realm.host}, ${realm.protocol === 'http:' && !this.opts.plainHttp ? 'over plain HTTP' : 'another host'}; lanes sends the credentials for ${r.registry} (user "${creds.username}", from ${creds.source}) only to ${r.registry}'s own host, a parent domain of it, or Docker Hub's auth.docker.io, over https, so it asked ${realm.host} anonymously, and ${realm.host} refused access to ${r.repository} (HTTP ${status})`,
+    );
   }
 
   private raw(registry: string, method: 'HEAD' | 'GET', path: string, headers: Record<string, string>) {
@@ -228,6 +250,17 @@ interface RawResponse {
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** JSON from a registry or token service; anything else is the service's fault, said as E_REGISTRY, never a crash. */
+function parseJson(body: string, what: () => string): unknown {
+  try {
+    const value: unknown = JSON.parse(body);
+    if (value && typeof value === 'object') return value;
+  } catch {
+    // said below
+  }
+  throw new RegistryError('E_REGISTRY', what());
 }
 
 function basic(c: Credentials): string {

@@ -9,11 +9,19 @@ export interface PublishedFact {
   digest?: string;
   /** org.opencontainers.image.revision of what is there (image label or chart annotation), when asked for. */
   revision?: string;
+  /** The build-inputs digest (BUILD_INPUTS_KEY) of what is there, asked for with the revision; absent when it carries none. */
+  buildInputs?: string;
   /** Set when the registry could not be asked; the other fields are then meaningless. */
   error?: { code: string; message: string };
 }
 
 export const REVISION_KEY = 'org.opencontainers.image.revision';
+/**
+ * Image label and chart annotation holding the digest of an artifact's build
+ * inputs (plan/image-labels.ts buildInputsDigest): two artifacts of one commit
+ * are the same release only if this matches too.
+ */
+export const BUILD_INPUTS_KEY = 'lanes.build-inputs';
 
 /**
  * Looks up many references at once, `concurrency` at a time, over one shared
@@ -32,7 +40,8 @@ export async function lookUpPublished(
       const config = await client.config(ref);
       const labels = (config?.config as { Labels?: Record<string, string> } | undefined)?.Labels;
       const annotations = config?.annotations as Record<string, string> | undefined;
-      return { ref, ...m, revision: labels?.[REVISION_KEY] ?? annotations?.[REVISION_KEY] };
+      const buildInputs = labels?.[BUILD_INPUTS_KEY] ?? annotations?.[BUILD_INPUTS_KEY];
+      return { ref, ...m, revision: labels?.[REVISION_KEY] ?? annotations?.[REVISION_KEY], ...(buildInputs ? { buildInputs } : {}) };
     } catch (e) {
       if (e instanceof LanesError) return { ref, exists: false, error: { code: e.code, message: e.message } };
       throw e;

@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { StepError } from '../../errors.js';
 import { loginHost, parseRef } from '../../registry/image-ref.js';
 import type { StepOf } from '../../plan/types.js';
 import type { HostContext } from './context.js';
 import { dockerBuildArgs } from '../command-args.js';
 import { run } from './run-command.js';
+import { credentialHelperConfig } from './credential-helper.js';
+import { removeSecretDir } from './temp-secrets.js';
 import type { StepOutputs } from '../executor.js';
 
 /**
@@ -26,22 +25,20 @@ export async function buildImage(ctx: HostContext, step: StepOf<'build-image'>):
 
 /**
  * `docker push` through a throw-away Docker config when credentials were
- * given, so the password goes to `docker login` on stdin and is never
- * written into the user's own config or any command line.
+ * given: a config naming a credential helper that answers from the push's
+ * environment (credential-helper.ts), so the password is never written to
+ * disk — not into the user's own config, not into a temp file — nor onto any
+ * command line. The config directory is removed however lanes ends (temp-secrets.ts).
  */
 export async function pushImage(ctx: HostContext, step: StepOf<'push-image'>): Promise<StepOutputs['push-image']> {
   const registry = loginHost(parseRef(step.ref).registry);
-  const configDir = ctx.registryAuth ? mkdtempSync(join(tmpdir(), 'lanes-docker-')) : undefined;
-  const base = configDir ? ['--config', configDir] : [];
+  const auth = ctx.registryAuth ? credentialHelperConfig('lanes-docker-', registry, ctx.registryAuth, ctx.env) : undefined;
   try {
-    if (configDir && ctx.registryAuth) {
-      await run(ctx, ctx.docker, [...base, 'login', registry, '--username', ctx.registryAuth.username, '--password-stdin'], { input: ctx.registryAuth.password });
-    }
-    const { stdout } = await run(ctx, ctx.docker, [...base, 'push', step.ref], { stream: true });
+    const { stdout } = await run(ctx, ctx.docker, [...(auth ? ['--config', auth.dir] : []), 'push', step.ref], { stream: true, ...(auth ? { env: auth.env } : {}) });
     const digest = /digest: (sha256:[0-9a-f]{64})/.exec(stdout)?.[1];
     if (!digest) throw new StepError(`docker push ${step.ref} reported no digest; the push cannot be verified`);
     return { ref: step.ref, digest };
   } finally {
-    if (configDir) rmSync(configDir, { recursive: true, force: true });
+    if (auth) removeSecretDir(auth.dir);
   }
 }

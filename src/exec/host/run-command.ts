@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { ExecError } from '../../errors.js';
 import type { Redactor } from '../redactor.js';
+import { trackChild } from './temp-secrets.js';
 
 export interface CommandOptions {
   cwd: string;
@@ -12,11 +13,13 @@ export interface CommandOptions {
   onOutput?: (chunk: string) => void;
 }
 
-/** Runs a command, collecting its output; fails with an ExecError whose text is redacted. */
+/** Runs a command, collecting its output; fails with an ExecError whose text is redacted. Stopped with lanes (temp-secrets.ts). */
 export function runCommand(command: string, args: readonly string[], opts: CommandOptions): Promise<{ stdout: string; stderr: string }> {
   const shown = opts.redactor.redact([command, ...args].join(' '));
   return new Promise((resolveRun, reject) => {
     const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // A SIGINT/SIGTERM to lanes is passed on: a push does not go on after lanes was stopped.
+    child.once('spawn', () => trackChild(child));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
