@@ -1,4 +1,5 @@
-import type { File, Secret, Socket } from '@dagger.io/dagger';
+import { dag, type File, type Secret, type Socket } from '@dagger.io/dagger';
+import { DOCKER_CLI_IMAGE } from './images.js';
 import {
   LanesError,
   parseBuildArgs,
@@ -54,6 +55,8 @@ export interface ReachArgs {
 export function runLane(lane: Lane, source: SourceArgs, reach: ReachArgs, opts: RunOptions, json: boolean): Promise<string> {
   return reported(async () => {
     const ctx = await commandContext({ ...source, registryCa: reach.registryCa });
+    // compose-up-local's preflight asks your Docker which images it has, through the same socket compose will use.
+    if (reach.dockerSocket) ctx.localImages = () => localImages(reach.dockerSocket!);
     const report = await runLaneCommand(ctx, lane, opts, () =>
       daggerExecutor({
         source: source.source,
@@ -74,4 +77,15 @@ export function runLane(lane: Lane, source: SourceArgs, reach: ReachArgs, opts: 
     if (!report.ok) throw new Error(report.blocked ? `${text}\n\n${lane}: stopped before doing anything: fix the errors above` : text);
     return text;
   });
+}
+
+/** `repository:tag` of every image in the caller's Docker, listed through its socket. */
+async function localImages(socket: Socket): Promise<Set<string>> {
+  const listed = await dag
+    .container()
+    .from(DOCKER_CLI_IMAGE)
+    .withUnixSocket('/var/run/docker.sock', socket)
+    .withExec(['docker', 'image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])
+    .stdout();
+  return new Set(listed.split('\n').filter((l) => l && !l.includes('<none>')));
 }

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandContext } from '../commands/context.js';
@@ -42,6 +43,7 @@ export function commandContext(flags: ReachFlags, env: NodeJS.ProcessEnv, redact
     git: hostGit,
     env,
     redactor,
+    localImages: () => listLocalImages(env.LANES_DOCKER ?? 'docker'),
     releaseHosts: {
       github: { token: githubToken, apiUrl: flags.githubApiUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com' },
       // CI_JOB_TOKEN is a job token; anything else is one unless said so.
@@ -76,4 +78,13 @@ export function hostContext(ctx: CommandContext, flags: ReachFlags, plan: Plan, 
     kubeconfig: flags.kubeconfig,
     onOutput,
   };
+}
+
+/** `repository:tag` of every image in the host's Docker; a Docker that cannot be asked lists none (the preflight then says what is missing). */
+function listLocalImages(docker: string): Promise<Set<string>> {
+  return new Promise((resolveList) => {
+    execFile(docker, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+      resolveList(new Set(error ? [] : stdout.split('\n').filter((l) => l && !l.includes('<none>'))));
+    });
+  });
 }

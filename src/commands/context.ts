@@ -21,4 +21,6 @@ export interface CommandContext {
   redactor: Redactor;
   /** Tokens for GitHub and GitLab releases: asked before a release, used by its last steps. */
   releaseHosts?: ReleaseHostAccess;
+  /** Lists the images in the local store (`repository:tag`), for compose-up-local's preflight; absent when the adapter cannot. */
+  localImages?: () => Promise<Set<string>>;
 }

@@ -1,4 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import semver from 'semver';
+import { parse } from 'yaml';
+import type { ComposeFacts, ComposeFileFact } from '../guardrails/compose-preflight.js';
 import { remoteTags } from '../git/repo-facts.js';
 import { productTags } from '../git/release-history.js';
 import { runGit } from '../git/run-git.js';
@@ -16,6 +20,8 @@ export interface FactSources {
   env: NodeJS.ProcessEnv;
   /** Tokens for the release hosts (release lane's preflight). */
   releaseHosts?: ReleaseHostAccess;
+  /** The images in the local store (`repository:tag`); absent when the executor cannot look. */
+  localImages?: () => Promise<Set<string>>;
   redactor: Redactor;
   registry?: RegistryClientOptions;
   /** Concurrent registry look-ups. */
@@ -30,13 +36,27 @@ export interface FactSources {
  */
 export async function gatherLaneFacts(ws: Workspace, request: FactRequest, sources: FactSources): Promise<LaneFacts> {
   const remote = ws.repo.remoteUrl ? 'origin' : undefined;
-  const [published, tags, notes, releaseHosts] = await Promise.all([
+  const [published, tags, notes, releaseHosts, compose] = await Promise.all([
     lookUpWithNewClient(sources.registry, request.refs, sources.registryConcurrency ?? 16),
     remote && request.remoteTags.length ? remoteTags(ws.config.root, remote, request.remoteTags) : new Map<string, string>(),
     request.notesFor ? releaseNotes(ws, request.notesFor) : '',
     request.releaseHostsFor ? checkReleaseHosts(ws.config, request.releaseHostsFor, sources.releaseHosts ?? {}, sources.redactor) : undefined,
+    request.compose ? composeFacts(ws.config.root, request.compose, sources.localImages) : undefined,
   ]);
-  return { ci: request.ci && isCI(sources.env), remote, remoteTags: tags, published, notes, ...(releaseHosts ? { releaseHosts } : {}) };
+  return { ci: request.ci && isCI(sources.env), remote, remoteTags: tags, published, notes, ...(releaseHosts ? { releaseHosts } : {}), ...(compose ? { compose } : {}) };
+}
+
+/** The compose files as YAML (or why not), and the local images when the executor can list them. */
+async function composeFacts(root: string, request: { files: string[]; localImages: boolean }, list?: () => Promise<Set<string>>): Promise<ComposeFacts> {
+  const files = new Map<string, ComposeFileFact>();
+  for (const file of request.files) {
+    try {
+      files.set(file, { doc: parse(await readFile(join(root, file), 'utf8'), { maxAliasCount: 100 }) });
+    } catch (e) {
+      files.set(file, { error: (e as Error).message.split('\n')[0]! });
+    }
+  }
+  return { files, ...(request.localImages && list ? { localImages: await list() } : {}) };
 }
 
 /**

@@ -20,6 +20,8 @@ export interface FactRequest {
   ci: boolean;
   /** The tag to ask the release hosts of lanes.yaml about (release lane). */
   releaseHostsFor?: string;
+  /** compose-up-local: the compose files to read, and whether to ask which images are in the local store. */
+  compose?: { files: string[]; localImages: boolean };
 }
 
 /**
@@ -38,6 +40,10 @@ export function factRequest(ws: Workspace, lane: Lane, opts: LaneOptions): FactR
       const draft = planRelease(ws, { ...opts, tag }, NO_FACTS);
       const componentTags = ws.config.components.map((c) => componentTagName(ws.config, c.name, ws.versions.get(c.name)?.version ?? '0.0.0'));
       return { refs: refsToLookUp(draft, true), remoteTags: [tag, ...componentTags], notesFor: tag, ci: true, releaseHostsFor: tag };
+    }
+    case 'compose-up-local': {
+      const files = [...new Set(ws.config.components.flatMap((c) => (c.compose ? [c.compose.file] : [])))];
+      return { refs: [], remoteTags: [], ci: false, compose: { files, localImages: true } };
     }
     default:
       return { refs: [], remoteTags: [], ci: false };

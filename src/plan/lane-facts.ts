@@ -1,4 +1,5 @@
 import type { PublishedFact } from '../registry/published.js';
+import type { ComposeFacts } from '../guardrails/compose-preflight.js';
 
 /** What a plan needs beyond the workspace, gathered at the edge (src/facts) and handed to the pure planners. */
 export interface LaneFacts {
@@ -14,6 +15,8 @@ export interface LaneFacts {
   notes: string;
   /** What each release host (GitHub, GitLab) said when asked before the release (release lane). */
   releaseHosts?: ReleaseHostCheck[];
+  /** The compose files and local images compose-up-local will use. */
+  compose?: ComposeFacts;
 }
 
 /** One release host's answer to "can this release be made there?". */

@@ -9,6 +9,7 @@ import type { LaneFacts } from './lane-facts.js';
 import { planLocalBuild } from './local.js';
 import { planRelease, type ReleaseOptions } from './release.js';
 import { releaseHostFindings } from './release-host.js';
+import { composePreflight } from '../guardrails/compose-preflight.js';
 import type { Lane, Plan } from './types.js';
 
 /** Every option any lane's planner takes. */
@@ -30,8 +31,11 @@ function planFor(ws: Workspace, lane: Lane, opts: LaneOptions, facts: LaneFacts)
       return planLocalBuild(ws, opts);
     case 'deploy-local':
       return planDeployLocal(ws, opts);
-    case 'compose-up-local':
-      return planComposeUp(ws, opts);
+    case 'compose-up-local': {
+      const plan = planComposeUp(ws, opts);
+      if (facts.compose) plan.findings.push(...composePreflight(ws.config, plan, facts.compose));
+      return plan;
+    }
     case 'compose-down-local':
       return planComposeDown(ws, opts);
     case 'dev':

@@ -172,3 +172,23 @@ describe('secrets in build args', () => {
     expect(r.stderr).toContain('stopped before doing anything');
   });
 });
+
+describe('compose-up-local preflight, before anything starts', () => {
+  it('stops when the local images are not built, instead of letting compose pull those names (E_LOCAL_IMAGE_MISSING)', async () => {
+    const { dir, names } = example();
+    const r = await lanes(['compose-up-local', '--source', dir, '--json']);
+    expect(r.code).toBe(1);
+    expect(r.json().plan.findings.filter((f: any) => f.code === 'E_LOCAL_IMAGE_MISSING').map((f: any) => f.component).sort()).toEqual(['aws-s3-connector', 'dsx-connect', 'filesystem-connector']);
+    // Nothing was started: not even the shared network.
+    expect(() => docker('network', 'inspect', names.network)).toThrow();
+  });
+
+  it("stops on a misspelt imageVar and on a compose file joining another network than lanes.yaml's", async () => {
+    const { dir } = example((yaml) => yaml.replace('imageVar: AWS_S3_CONNECTOR_IMAGE', 'imageVar: AWS_S3_CONECTOR_IMAGE').replace(/network: (\S+)/, 'network: $1-renamed'));
+    const r = await lanes(['plan', 'compose-up-local', '--source', dir, '--json']);
+    const codes = r.json().findings.map((f: any) => f.code);
+    expect(codes).toContain('E_COMPOSE_IMAGE_VAR');
+    expect(codes).toContain('E_COMPOSE_NETWORK');
+    expect(r.code).toBe(1);
+  });
+});

@@ -52,6 +52,10 @@ function factVariants(refs: string[]): LaneFacts[] {
 }
 
 describe('factRequest', () => {
+  it('compose-up-local reads the compose files and asks which images are local', () => {
+    expect(factRequest(workspace(), 'compose-up-local', {}).compose).toEqual({ files: [], localImages: true });
+  });
+
   for (const lane of ['dev', 'release'] as Lane[]) {
     it(`${lane}: asks about every reference the final plan can push, whatever the facts turn out to be`, () => {
       const ws = workspace();
@@ -73,7 +77,7 @@ describe('factRequest', () => {
   });
 
   it('local lanes need nothing from outside', () => {
-    for (const lane of ['local', 'deploy-local', 'compose-up-local', 'compose-down-local'] as Lane[]) {
+    for (const lane of ['local', 'deploy-local', 'compose-down-local'] as Lane[]) {
       expect(factRequest(workspace(), lane, {})).toEqual({ refs: [], remoteTags: [], ci: false });
     }
   });
