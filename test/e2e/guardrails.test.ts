@@ -236,12 +236,15 @@ describe('plan --json', () => {
       ['dsx-connect', '0.3.88', [`${registry}/${ns}/dsx-connect:0.3.88`], `oci://${registry}/${ns}-charts/dsx-connect-chart:0.3.88`],
       ['aws-s3-connector', '0.5.2', [`${registry}/${ns}/aws-s3-connector:0.5.2`], `oci://${registry}/${ns}-charts/aws-s3-connector-chart:0.5.2`],
       ['filesystem-connector', '0.2.7', [`${registry}/${ns}/filesystem-connector:0.2.7`], `oci://${registry}/${ns}-charts/filesystem-connector-chart:0.2.7`],
+      ['dsxa-desktop', '1.2.0', [], undefined],
     ]);
+    // The desktop app is released by its tag alone, and the plan says so.
+    expect(plan.components.at(-1).tagOnly).toBe('dsxa-desktop-v1.2.0');
     const kinds = plan.steps.map((s: any) => s.kind);
     const firstPush = kinds.findIndex((k: string) => k.startsWith('push-'));
     expect(kinds.slice(0, firstPush).every((k: string) => ['build-image', 'package-chart', 'compose-bundle', 'checksums'].includes(k))).toBe(true);
     expect(kinds[firstPush]).toBe('push-tags');
-    expect(plan.steps.find((s: any) => s.kind === 'push-tags').tags.map((t: any) => t.name)).toEqual(['v0.3.88', 'dsx-connect-v0.3.88', 'aws-s3-connector-v0.5.2', 'filesystem-connector-v0.2.7']);
+    expect(plan.steps.find((s: any) => s.kind === 'push-tags').tags.map((t: any) => t.name)).toEqual(['v0.3.88', 'dsx-connect-v0.3.88', 'aws-s3-connector-v0.5.2', 'filesystem-connector-v0.2.7', 'dsxa-desktop-v1.2.0']);
     expect(kinds.at(-1)).toBe('github-release');
   });
 });
