@@ -58234,7 +58234,7 @@ function buildImageStep(ws, c, version2, tags, opts) {
     platforms: image.platforms
   };
 }
-function packageChartStep(ws, c, version2, opts, needs = []) {
+function packageChartStep(ws, c, version2, opts, needs = [], values) {
   const chart = c.chart;
   const outDir = opts.outDir ?? ".lanes/out";
   return {
@@ -58248,8 +58248,10 @@ function packageChartStep(ws, c, version2, opts, needs = []) {
     // Recorded in the chart's metadata, so a re-run can tell its own upload from someone else's (revision and build inputs).
     annotations: {
       ...ws.repo.head ? { [REVISION_KEY]: ws.repo.head } : {},
-      [BUILD_INPUTS_KEY]: buildInputsDigest({ kind: "chart", chartPath: chart.path, version: version2, appVersion: version2 })
+      // The values the packaged copy gets (the lane's image) are inputs: a dev chart points at the dev image.
+      [BUILD_INPUTS_KEY]: buildInputsDigest({ kind: "chart", chartPath: chart.path, version: version2, appVersion: version2, values: values ?? {} })
     },
+    ...values ? { values } : {},
     output: posix3.join(outDir, "charts", `${chart.name}-${version2}.tgz`)
   };
 }
@@ -59334,7 +59336,7 @@ async function bumpComponents(root, targets, request, opts = {}) {
 import { existsSync as existsSync5, lstatSync as lstatSync2, statSync as statSync4, writeFileSync as writeFileSync2 } from "node:fs";
 import { basename as basename5, dirname as dirname3, join as join8, relative as relative3, resolve as resolve2, sep as sep2 } from "node:path";
 
-// src/cli/package-version.ts
+// src/package-version.ts
 import { existsSync as existsSync4, readFileSync as readFileSync3 } from "node:fs";
 import { dirname as dirname2, join as join7 } from "node:path";
 import { fileURLToPath } from "node:url";

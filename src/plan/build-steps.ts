@@ -26,8 +26,12 @@ export function buildImageStep(ws: Workspace, c: Component, version: string, tag
   };
 }
 
-/** The package-chart step: `helm package --version V --app-version V` into the output directory. */
-export function packageChartStep(ws: Workspace, c: Component, version: string, opts: PlanOptions, needs: string[] = []): Step & { kind: 'package-chart' } {
+/**
+ * The package-chart step: `helm package --version V --app-version V` into the
+ * output directory; `values` (key path -> value) are set in the packaged copy's
+ * values.yaml (the lane's image), and count among its build inputs.
+ */
+export function packageChartStep(ws: Workspace, c: Component, version: string, opts: PlanOptions, needs: string[] = [], values?: Record<string, string>): Step & { kind: 'package-chart' } {
   const chart = c.chart!;
   const outDir = opts.outDir ?? '.lanes/out';
   return {
@@ -41,8 +45,10 @@ export function packageChartStep(ws: Workspace, c: Component, version: string, o
     // Recorded in the chart's metadata, so a re-run can tell its own upload from someone else's (revision and build inputs).
     annotations: {
       ...(ws.repo.head ? { [REVISION_KEY]: ws.repo.head } : {}),
-      [BUILD_INPUTS_KEY]: buildInputsDigest({ kind: 'chart', chartPath: chart.path, version, appVersion: version }),
+      // The values the packaged copy gets (the lane's image) are inputs: a dev chart points at the dev image.
+      [BUILD_INPUTS_KEY]: buildInputsDigest({ kind: 'chart', chartPath: chart.path, version, appVersion: version, values: values ?? {} }),
     },
+    ...(values ? { values } : {}),
     output: posix.join(outDir, 'charts', `${chart.name}-${version}.tgz`),
   };
 }

@@ -38,8 +38,8 @@ export function sourceUrl(remote: string | undefined): string | undefined {
  * What, besides the commit (the revision label), decides what an image or a
  * chart package is: a `sha256:` digest of the build inputs the plan passes to
  * docker build (context, Dockerfile, target, platforms, every build arg and
- * its value) or to helm package (chart path, version, appVersion, the other
- * annotations). Written into the artifact (BUILD_INPUTS_KEY), so "already
+ * its value) or to helm package (chart path, version, appVersion, the values
+ * set in the packaged copy). Written into the artifact (BUILD_INPUTS_KEY), so "already
  * published by this commit" can be told from "built from this commit with other
  * inputs" (a dev build with other build args). Tags and the other labels are
  * left out: they name the artifact, and the source label depends on how the

@@ -10,6 +10,8 @@ import { Redactor } from '../../src/exec/redactor.js';
 import { secretBuildArgs, secretBuildArgValues, secretNamed } from '../../src/guardrails/secret-build-args.js';
 import { BUILD_INPUTS_KEY } from '../../src/registry/published.js';
 import type { Plan } from '../../src/plan/types.js';
+import { planRelease, type ReleaseFacts } from '../../src/plan/release.js';
+import type { PublishedFact } from '../../src/registry/published.js';
 
 describe('remote URLs lose their credentials where they are read', () => {
   it.each([
@@ -125,6 +127,12 @@ describe('build inputs digest', () => {
     ]).size).toBe(5);
   });
 
+  it('counts the values set in a chart package among its inputs (a dev chart points at the dev image)', () => {
+    const chart = (values?: Record<string, string>) => packageChartStep(ws, component('api', 0), '1.0.0', {}, [], values).annotations[BUILD_INPUTS_KEY];
+    expect(chart({ 'image.tag': '1.0.0-aaaaaaa' })).not.toBe(chart({ 'image.tag': '1.0.0' }));
+    expect(packageChartStep(ws, component('api', 0), '1.0.0', {}, [], { 'image.tag': '1.0.0' }).values).toEqual({ 'image.tag': '1.0.0' });
+  });
+
   it('annotates every chart package with a digest of its inputs beside the revision', () => {
     const step = packageChartStep(ws, component('api', 0), '1.0.0', {});
     expect(step.annotations).toEqual({ 'org.opencontainers.image.revision': 'a'.repeat(40), [BUILD_INPUTS_KEY]: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
@@ -157,5 +165,39 @@ describe('dev and release registries in one namespace', () => {
     const dir = makeDir(files('  dev:     { images: r.example/acme-dev, charts: oci://r.example/acme-dev-charts }\n  release: { images: r.example/acme, charts: oci://r.example/acme-charts }\n'));
     const r = await lanes(['check', 'local', '--source', dir]);
     expect(r.stderr).not.toContain('E_CONFIG');
+  });
+});
+
+describe('a release skips only what this commit published from the same build inputs', () => {
+  const ws = pureWorkspace([component('api', 0, { chart: undefined })], { release: { tag: 'v{version}', versionOf: 'api', componentTag: '{component}-v{version}' } });
+  const ref = 'r.example/demo/api:1.0.0';
+  const facts = (published: Partial<PublishedFact>): ReleaseFacts => ({
+    ci: true,
+    remote: 'origin',
+    remoteTags: new Map(),
+    published: new Map([[ref, { ref, exists: true, ...published }]]),
+    notes: '',
+  });
+  const opts = { tag: 'v1.0.0', buildArgs: { FLAVOR: 'release' } };
+  const expected = (planRelease(ws, opts, { ...facts({}), published: new Map() }).steps.find((s) => s.kind === 'build-image') as { labels: Record<string, string> }).labels[BUILD_INPUTS_KEY]!;
+  const push = (plan: Plan) => plan.steps.find((s) => s.kind === 'push-image')!;
+
+  it('skips an image of this commit built from the same inputs (an earlier run of this release)', () => {
+    const plan = planRelease(ws, opts, facts({ revision: 'a'.repeat(40), buildInputs: expected }));
+    expect(push(plan).skip).toBe('already published by an earlier run of this release (same commit)');
+    expect(plan.findings.filter((f) => f.code === 'E_ALREADY_PUBLISHED')).toEqual([]);
+  });
+
+  // Fails until src/plan/release.ts's alreadyHere compares build inputs too (the change is in the issue-11 report); then drop `.fails`.
+  it.fails('refuses an image of this commit built from other inputs (a dev build in the release namespace): never taken as the release', () => {
+    const plan = planRelease(ws, opts, facts({ revision: 'a'.repeat(40), buildInputs: 'sha256:' + '0'.repeat(64) }));
+    expect(push(plan).skip).toBeUndefined();
+    expect(plan.findings.map((f) => f.code)).toContain('E_ALREADY_PUBLISHED');
+  });
+
+  it.fails('refuses an image of this commit that carries no build-inputs digest (pushed by another tool or an older lanes)', () => {
+    const plan = planRelease(ws, opts, facts({ revision: 'a'.repeat(40) }));
+    expect(push(plan).skip).toBeUndefined();
+    expect(plan.findings.map((f) => f.code)).toContain('E_ALREADY_PUBLISHED');
   });
 });
