@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { COMMAND_OPTIONS, optionsFor, type CommandName, type OptionSpec } from '../commands/options.js';
 import { positiveInt } from '../commands/inputs.js';
-import { packageVersion } from './package-version.js';
+import { packageVersion } from '../package-version.js';
 
 /** Flags as commander hands them over: every option of the table, by its camelCase name. */
 export type Flags = Record<string, unknown> & { source: string };

@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { packageVersion } from '../cli/package-version.js';
+import { packageVersion } from '../package-version.js';
 import { CONFIG_FILE } from '../config/load.js';
 import { configSchema } from '../config/schema.js';
 import { EXIT, LanesError, UsageError } from '../errors.js';
