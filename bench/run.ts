@@ -1,6 +1,7 @@
 // Benchmarks lanes at monorepo scale and prints each figure next to its
 // baseline or peer, measured in the same run. Not a test: it reports.
 //   npm run bench            (needs the testbed: bash scripts/testbed.sh)
+//   npm run bench -- --only package,build   (some sections: planning, lerna, registry, build, package; printed, not saved)
 // Writes the figures to bench/RESULTS.md. About 8 minutes on 2 cores.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -311,6 +312,36 @@ function buildBenchmarks(scratch: string): void {
   rows.push({ what: 'build the example, warm cache (no-op rebuild)', lanes: s(lanesWarm), baseline: `${s(rawWarm)} docker build one by one; lanes start-up alone ${s(startup)}`, ratio: `${((lanesWarm / rawWarm - 1) * 100).toFixed(0)}% overhead`, target: 'no-op ≤ 2 s' });
 }
 
+/**
+ * lanes as a user installs it: the packed package in a fresh repository, its
+ * installed size (runtime dependencies only), and the cold start of the
+ * installed CLI next to Node's own start-up.
+ */
+function packageBenchmarks(scratch: string): void {
+  const packDir = join(scratch, 'pack');
+  mkdirSync(packDir);
+  const tgz = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', packDir], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const app = join(scratch, 'user-app');
+  mkdirSync(app);
+  execFileSync('npm', ['init', '-y'], { cwd: app, stdio: 'ignore' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(packDir, tgz)], { cwd: app, stdio: 'ignore' });
+  const kb = (dir: string) => Number(execFileSync('du', ['-sk', dir], { encoding: 'utf8' }).split('\t')[0]);
+  const installed = kb(join(app, 'node_modules'));
+  const own = kb(join(app, 'node_modules/lanes'));
+  const example = join(scratch, 'pkg-example');
+  cpSync(join(ROOT, 'examples/dsx-connect'), example, { recursive: true });
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: example });
+  execFileSync('git', ['add', '-A'], { cwd: example });
+  execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@x', 'commit', '-qm', 'bench'], { cwd: example });
+  const bin = join(app, 'node_modules/.bin/lanes');
+  const version = measure(bin, ['--version'], app, 5);
+  const status = measure(bin, ['status', '--source', example], app, 5);
+  const node = measure('node', ['-e', '0'], app, 5);
+  rows.push({ what: 'installed package (npm install of the packed lanes, runtime dependencies only)', lanes: `${(installed / 1024).toFixed(1)} MB (lanes itself ${(own / 1024).toFixed(1)} MB)`, baseline: '174 MB before @dagger.io/dagger became a dev dependency', ratio: `${(174 / (installed / 1024)).toFixed(0)}× smaller`, target: 'runtime dependencies only' });
+  rows.push({ what: 'cold start: installed `lanes --version`', lanes: fmt(version), baseline: `${fmt(node)} node -e 0`, ratio: `+${s(version.ms - node.ms)}`, target: 'report' });
+  rows.push({ what: 'cold start: installed `lanes status` on the example (5 components, git)', lanes: fmt(status), baseline: `${fmt(node)} node -e 0`, ratio: `+${s(status.ms - node.ms)}`, target: 'report' });
+}
+
 async function main(): Promise<void> {
   // Always the bundle of the current sources: bin/lanes.js falls back to tsx (0.5 s slower) when it is stale.
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
@@ -318,11 +349,17 @@ async function main(): Promise<void> {
   const started = performance.now();
   // Other work on the machine stretches wall times (CPU times much less): say how busy it was.
   const loadBefore = loadavg()[0]!.toFixed(1);
+  // `npm run bench -- --only package,build`: some sections, printed only (RESULTS.md keeps the last full run).
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : undefined;
+  const sections: [string, () => unknown][] = [
+    ['planning', () => planningBenchmarks(scratch)],
+    ['lerna', () => lernaBenchmarks(scratch)],
+    ['registry', () => registryBenchmarks(scratch)],
+    ['build', () => buildBenchmarks(scratch)],
+    ['package', () => packageBenchmarks(scratch)],
+  ];
   try {
-    planningBenchmarks(scratch);
-    lernaBenchmarks(scratch);
-    await registryBenchmarks(scratch);
-    buildBenchmarks(scratch);
+    for (const [name, section] of sections) if (!only || only.includes(name)) await section();
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -331,6 +368,7 @@ async function main(): Promise<void> {
   const tool = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' }).stdout?.trim().split('\n')[0] ?? '?';
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory, Node ${process.version}, ${tool('git', ['--version'])}, ${execFileSync('docker', ['version', '--format', 'Docker {{.Server.Version}}']).toString().trim()}, ${tool('skopeo', ['--version'])}, lerna ${tool('node', [lernaCli(), '--version'])}, ${tool('docker-registry', ['--version'])}`;
   console.log(`\n${machine}\n\n${table}\n`);
+  if (only) return;
   const results = readFileSync(join(ROOT, 'bench/RESULTS.md'), 'utf8').replace(/<!-- results -->[\s\S]*<!-- \/results -->/, `<!-- results -->\nMeasured ${new Date().toISOString().slice(0, 10)} on ${machine}; the whole run took ${s(performance.now() - started)}; load average ${loadBefore} at the start, ${loadavg()[0]!.toFixed(1)} at the end.\n\n${table}\n<!-- /results -->`);
   writeFileSync(join(ROOT, 'bench/RESULTS.md'), results);
 }
