@@ -1,42 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { Component, LanesConfig } from '../../src/config/model.js';
 import { factRequest } from '../../src/plan/fact-request.js';
 import type { LaneFacts } from '../../src/plan/lane-facts.js';
 import { planLane } from '../../src/plan/plan-lane.js';
 import type { Lane } from '../../src/plan/types.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
-
-const HEAD = 'a'.repeat(40);
-
-const component = (name: string, index: number): Component => ({
-  name,
-  index,
-  path: name,
-  sources: [name],
-  versionFiles: [{ file: `${name}/VERSION`, format: 'plain', yamlPath: `components[${index}].version.file` }],
-  image: { name, dockerfile: `${name}/Dockerfile`, context: name, buildArgs: {}, platforms: [] },
-  chart: { path: `${name}/helm`, name: `${name}-chart`, values: { repository: 'image.repository', tag: 'image.tag', pullPolicy: 'image.pullPolicy' }, release: name },
-});
+import { component, HEAD, pureWorkspace } from '../helpers/pure-workspace.js';
 
 function workspace(): Workspace {
   const versions = { core: '1.5.0', conn: '0.2.0', ui: '2.0.0' };
-  const config: LanesConfig = {
-    root: '/repo',
-    file: 'lanes.yaml',
-    project: 'demo',
-    registries: { release: { images: 'r.example/demo', charts: 'oci://r.example/demo-charts' }, dev: { images: 'r.example/dev', charts: 'oci://r.example/dev-charts' } },
-    release: { tag: 'v{version}', versionOf: 'core', componentTag: '{component}-v{version}', github: 'o/demo' },
-    compose: { project: 'demo' },
-    components: Object.keys(versions).map(component),
-  };
-  return {
-    config,
-    versions: new Map(Object.entries(versions).map(([c, v]) => [c, { component: c, version: v, agree: true, readings: [] }])),
-    repo: { isRepo: true, head: HEAD, headTime: '2026-01-01T00:00:00Z', branch: 'main', shallow: false, dirty: [], tags: [], remoteUrl: 'git@example.com:o/demo.git', prefix: '' },
-    lastRelease: new Map(),
-    changedSinceRelease: new Map(),
-    unlisted: [],
-  };
+  return pureWorkspace(Object.keys(versions).map((name, i) => component(name, i)), { release: { tag: 'v{version}', versionOf: 'core', componentTag: '{component}-v{version}', github: 'o/demo' } }, versions);
 }
 
 /** Facts of every shape a registry and a remote can give: nothing there, all there (this commit or another), some there. */

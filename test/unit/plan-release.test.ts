@@ -1,42 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { Component, LanesConfig } from '../../src/config/model.js';
 import { planRelease, type ReleaseFacts } from '../../src/plan/release.js';
 import { planDev } from '../../src/plan/dev.js';
 import type { PublishedFact } from '../../src/registry/published.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
+import { component, HEAD, pureWorkspace } from '../helpers/pure-workspace.js';
 
-const HEAD = 'a'.repeat(40);
 const OTHER = 'b'.repeat(40);
 
-const component = (name: string, index: number): Component => ({
-  name,
-  index,
-  path: name,
-  sources: [name],
-  versionFiles: [{ file: `${name}/VERSION`, format: 'plain', yamlPath: `components[${index}].version.file` }],
-  image: { name, dockerfile: `${name}/Dockerfile`, context: name, buildArgs: {}, platforms: [] },
-  chart: { path: `${name}/helm`, name: `${name}-chart`, values: { repository: 'image.repository', tag: 'image.tag', pullPolicy: 'image.pullPolicy' }, release: name },
-});
-
-/** A workspace as plain values: no files, no git, no registry. */
+/** A workspace as plain values (no files, no git, no registry), with a product tag on core and a GitHub repository. */
 function workspace(versions: Record<string, string>, tags: { name: string; commit: string }[] = [], last: Record<string, { version: string; tag: string; commit: string }> = {}): Workspace {
-  const config: LanesConfig = {
-    root: '/repo',
-    file: 'lanes.yaml',
-    project: 'demo',
-    registries: { release: { images: 'r.example/demo', charts: 'oci://r.example/demo-charts' }, dev: { images: 'r.example/dev', charts: 'oci://r.example/dev-charts' } },
-    release: { tag: 'v{version}', versionOf: 'core', componentTag: '{component}-v{version}', github: 'o/demo' },
-    compose: { project: 'demo' },
-    components: Object.keys(versions).map(component),
-  };
-  return {
-    config,
-    versions: new Map(Object.entries(versions).map(([c, v]) => [c, { component: c, version: v, agree: true, readings: [] }])),
-    repo: { isRepo: true, head: HEAD, headTime: '2026-01-01T00:00:00Z', branch: 'main', shallow: false, dirty: [], tags, remoteUrl: 'git@github.com:o/demo.git', prefix: '' },
-    lastRelease: new Map(Object.entries(last)),
-    changedSinceRelease: new Map(),
-    unlisted: [],
-  };
+  const ws = pureWorkspace(Object.keys(versions).map((name, i) => component(name, i)), { release: { tag: 'v{version}', versionOf: 'core', componentTag: '{component}-v{version}', github: 'o/demo' } }, versions);
+  return { ...ws, repo: { ...ws.repo, tags, remoteUrl: 'git@github.com:o/demo.git' }, lastRelease: new Map(Object.entries(last)) };
 }
 
 const facts = (published: Record<string, Partial<PublishedFact>> = {}): ReleaseFacts => ({
