@@ -7,7 +7,7 @@ import type { PlanOptions } from './options.js';
 import type { Step } from './types.js';
 
 /** The build-image step of a component, tagged with `tags`. */
-export function buildImageStep(ws: Workspace, c: Component, version: string, tags: string[], opts: PlanOptions): Step {
+export function buildImageStep(ws: Workspace, c: Component, version: string, tags: string[], opts: PlanOptions): Step & { kind: 'build-image' } {
   const image = c.image!;
   const buildArgs = { ...image.buildArgs, ...opts.buildArgs };
   const inputs = buildInputsDigest({ kind: 'image', context: image.context, dockerfile: image.dockerfile, target: image.target, platforms: [...image.platforms].sort(), buildArgs });
