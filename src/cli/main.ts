@@ -3,7 +3,7 @@ import { bumpCommand } from '../commands/bump.js';
 import { checkCommand } from '../commands/check.js';
 import { initCommand } from '../commands/init.js';
 import type { CommandContext } from '../commands/context.js';
-import { bumpRequest, bumpTargets, type BumpFlags, parseBuildArgs, parseLane, parseNames } from '../commands/inputs.js';
+import { bumpRequest, bumpTargets, parseOutDir, type BumpFlags, parseBuildArgs, parseLane, parseNames } from '../commands/inputs.js';
 import type { CommandName } from '../commands/options.js';
 import { planCommand, type LaneOptions } from '../commands/plan.js';
 import { runLaneCommand, type RunOptions } from '../commands/run-lane.js';
@@ -52,7 +52,7 @@ function laneOptions(flags: Flags): RunOptions {
     namespace: flags.namespace as string | undefined,
     include: parseNames('--include', flags.include as string[] | undefined),
     envFile: flags.envFile as string | undefined,
-    outDir: flags.outDir as string | undefined,
+    outDir: parseOutDir(flags.outDir as string | undefined),
     dryRun: flags.dryRun as boolean | undefined,
     jobs: flags.jobs as number | undefined,
     continueOnError: flags.continueOnError as boolean | undefined,

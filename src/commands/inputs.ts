@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { UsageError } from '../errors.js';
 import { LANES, type Lane } from '../plan/types.js';
 import type { BumpRequest } from '../versions/next-version.js';
@@ -67,4 +68,19 @@ export function positiveInt(flag: string, value: string | number): number {
 export function bumpTargets(components: readonly string[], changed: boolean): { names: string[] } | { changed: true } {
   if (changed === components.length > 0) throw new UsageError('bump needs the components to bump, or --changed (not both)');
   return changed ? { changed: true } : { names: [...components] };
+}
+
+/**
+ * --out-dir: where charts, manifests and release outputs go, inside the
+ * monorepo (plan paths are relative to it, and .lanes/ is never counted as a
+ * change). An absolute path or one leaving the monorepo is refused rather
+ * than quietly written somewhere under it.
+ */
+export function parseOutDir(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const normal = posix.normalize(value.replaceAll('\\', '/'));
+  if (value.trim() === '' || posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../')) {
+    throw new UsageError(`--out-dir ${value}: expected a directory inside the monorepo, relative to --source (e.g. .lanes/out); copy the files elsewhere afterwards if you need them there`);
+  }
+  return normal;
 }

@@ -44,7 +44,7 @@ const run = [
   o('continueOnError', 'boolean', 'keep running independent steps after one fails'),
   o('dryRun', 'boolean', 'print the plan and do nothing'),
   buildArg,
-  o('outDir', 'value', 'where packaged charts and release artifacts go (default .lanes/out)', { arg: '<dir>', ...cliOnly('the module keeps artifacts inside the engine and returns its report') }),
+  o('outDir', 'value', 'where packaged charts and release artifacts go, inside the monorepo (default .lanes/out)', { arg: '<dir>', ...cliOnly('the module keeps artifacts inside the engine and returns its report') }),
   o('verbose', 'boolean', 'stream the output of docker, helm and compose', cliOnly('Dagger streams every step\'s output itself (dagger call --progress=plain)')),
 ];
 const envFile = o('envFile', 'value', 'env file passed to compose (default: compose.envFile in lanes.yaml)', { arg: '<file>' });
