@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { CommanderError } from 'commander';
 import { bumpCommand } from '../commands/bump.js';
 import { checkCommand } from '../commands/check.js';
@@ -5,7 +6,7 @@ import { initCommand } from '../commands/init.js';
 import type { CommandContext } from '../commands/context.js';
 import { bumpRequest, bumpTargets, parseOutDir, type BumpFlags, parseBuildArgs, parseLane, parseNames } from '../commands/inputs.js';
 import type { CommandName } from '../commands/options.js';
-import { planCommand, type LaneOptions } from '../commands/plan.js';
+import { planCommand } from '../commands/plan.js';
 import { runLaneCommand, type RunOptions } from '../commands/run-lane.js';
 import { statusCommand } from '../commands/status.js';
 import { EXIT, LanesError, ConfigError, GuardrailError } from '../errors.js';
@@ -19,7 +20,6 @@ import { isCI } from '../facts/ci.js';
 import { commandContext, hostContext, type ReachFlags } from './host-context.js';
 import { buildProgram, type Flags } from './program.js';
 import { writeReleaseOutputs } from './release-outputs.js';
-import { resolve } from 'node:path';
 import { Progress, type ProgressSink } from './progress.js';
 
 export interface Io {
