@@ -58457,11 +58457,12 @@ function planRelease(ws, opts, facts) {
       continue;
     }
     if (!registry2) continue;
-    const alreadyHere = (ref, what) => {
+    const alreadyHere = (ref, what, buildInputs) => {
       const fact = facts.published.get(ref);
       if (!fact?.exists) return void 0;
-      if (fact.revision && fact.revision === head) return { skip: "already published by an earlier run of this release (same commit)", ...fact.digest ? { publishedDigest: fact.digest } : {} };
-      fail({ code: "E_ALREADY_PUBLISHED", component: c.name, version: version3, message: `${what} ${ref} is already published${fact.revision ? ` (from ${fact.revision.slice(0, 7)})` : ""}; lanes never overwrites a release: bump ${c.name} and release a new version` });
+      if (fact.revision && fact.revision === head && fact.buildInputs && fact.buildInputs === buildInputs) return { skip: "already published by an earlier run of this release (same commit)", ...fact.digest ? { publishedDigest: fact.digest } : {} };
+      const from = fact.revision === head ? ` (from this commit, but ${fact.buildInputs ? "built from other build inputs: build args, target, platforms or Dockerfile" : "without a build-inputs digest: not pushed by this release"})` : fact.revision ? ` (from ${fact.revision.slice(0, 7)})` : "";
+      fail({ code: "E_ALREADY_PUBLISHED", component: c.name, version: version3, message: `${what} ${ref} is already published${from}; lanes never overwrites a release: bump ${c.name} and release a new version` });
       return void 0;
     };
     if (c.image) {
@@ -58470,16 +58471,16 @@ function planRelease(ws, opts, facts) {
       const build = buildImageStep(ws, c, version3, [ref], opts);
       plan.steps.push(build);
       buildIds.push(build.id);
-      pushes.push({ id: `push:${ref}`, needs: [build.id, "push-tags"], component: c.name, kind: "push-image", ref, ...alreadyHere(ref, "image") });
+      pushes.push({ id: `push:${ref}`, needs: [build.id, "push-tags"], component: c.name, kind: "push-image", ref, ...alreadyHere(ref, "image", build.labels[BUILD_INPUTS_KEY]) });
     }
     if (c.chart) {
-      const pkg = { ...packageChartStep(ws, c, version3, { ...opts, outDir }), ...c.image ? { values: chartImageValues(c, `${registry2.images.replace(/\/+$/, "")}/${c.image.name}`, version3) } : {} };
+      const pkg = packageChartStep(ws, c, version3, { ...opts, outDir }, [], c.image ? chartImageValues(c, `${registry2.images.replace(/\/+$/, "")}/${c.image.name}`, version3) : void 0);
       const ref = `${registry2.charts}/${c.chart.name}:${chartTag(version3)}`;
       planned.chart = { name: c.chart.name, version: version3, ref };
       plan.steps.push(pkg);
       buildIds.push(pkg.id);
       assets.push(pkg.output);
-      pushes.push({ id: `push-chart:${c.name}`, needs: [pkg.id, "push-tags"], component: c.name, kind: "push-chart", package: pkg.output, repository: registry2.charts, ref, ...alreadyHere(ref, "chart") });
+      pushes.push({ id: `push-chart:${c.name}`, needs: [pkg.id, "push-tags"], component: c.name, kind: "push-chart", package: pkg.output, repository: registry2.charts, ref, ...alreadyHere(ref, "chart", pkg.annotations[BUILD_INPUTS_KEY]) });
     }
     plan.components.push(planned);
   }
@@ -58781,7 +58782,7 @@ function planDev(ws, opts = {}, published2 = /* @__PURE__ */ new Map()) {
         plan.steps.push({ id: `push:${mutable}`, needs: [build.id, `push:${immutable}`], component: c.name, kind: "push-image", ref: mutable });
       }
       if (c.chart) {
-        const pkg = { ...packageChartStep(ws, c, version2, opts), ...c.image ? { values: chartImageValues(c, `${registry2.images.replace(/\/+$/, "")}/${c.image.name}`, `${version2}-${sha7}`) } : {} };
+        const pkg = packageChartStep(ws, c, version2, opts, [], c.image ? chartImageValues(c, `${registry2.images.replace(/\/+$/, "")}/${c.image.name}`, `${version2}-${sha7}`) : void 0);
         const ref = `${registry2.charts}/${c.chart.name}:${chartTag(version2)}`;
         planned.chart = { name: c.chart.name, version: version2, ref };
         if (published2.get(ref)?.exists) {

@@ -38,6 +38,8 @@ export function commandContext(flags: ReachFlags, env: NodeJS.ProcessEnv, redact
   const gitlabFlag = readSecretRef('--gitlab-token', flags.gitlabToken, env);
   const gitlabToken = gitlabFlag ?? env.GITLAB_TOKEN ?? env.CI_JOB_TOKEN;
   for (const token of [githubToken, gitlabToken]) redactor.add(token);
+  // GitLab CI's checkout URL carries the job token: hidden even where it is not passed through as CI_JOB_TOKEN.
+  redactor.addUrlCredentials(env.CI_REPOSITORY_URL);
   return {
     root: flags.source,
     git: hostGit,

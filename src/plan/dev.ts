@@ -50,7 +50,7 @@ export function planDev(ws: Workspace, opts: PlanOptions = {}, published: Readon
       }
       if (c.chart) {
         // The chart runs the image this lane pushes, by its immutable tag.
-        const pkg = { ...packageChartStep(ws, c, version, opts), ...(c.image ? { values: chartImageValues(c, `${registry.images.replace(/\/+$/, '')}/${c.image.name}`, `${version}-${sha7}`) } : {}) };
+        const pkg = packageChartStep(ws, c, version, opts, [], c.image ? chartImageValues(c, `${registry.images.replace(/\/+$/, '')}/${c.image.name}`, `${version}-${sha7}`) : undefined);
         const ref = `${registry.charts}/${c.chart.name}:${chartTag(version)}`;
         planned.chart = { name: c.chart.name, version, ref };
         if (published.get(ref)?.exists) {

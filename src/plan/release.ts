@@ -6,6 +6,7 @@ import { componentTagName, componentTagTemplate, readTag, renderTag, type TagRea
 import type { Component, LanesConfig } from '../config/model.js';
 import type { LaneFacts } from './lane-facts.js';
 import { chartTag, joinRef } from '../registry/image-ref.js';
+import { BUILD_INPUTS_KEY } from '../registry/published.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { buildImageStep, packageChartStep } from './build-steps.js';
 import { chartImageValues } from '../charts/chart-values.js';
@@ -143,11 +144,13 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
     if (!registry) continue;
 
     /** A push this commit already made (an interrupted run): skipped, with the digest that is there. */
-    const alreadyHere = (ref: string, what: string): { skip: string; publishedDigest?: string } | undefined => {
+    // Skipped only when this commit published it from the same build inputs (a dev build of this commit with other build args is not the release).
+    const alreadyHere = (ref: string, what: string, buildInputs: string | undefined): { skip: string; publishedDigest?: string } | undefined => {
       const fact = facts.published.get(ref);
       if (!fact?.exists) return undefined;
-      if (fact.revision && fact.revision === head) return { skip: 'already published by an earlier run of this release (same commit)', ...(fact.digest ? { publishedDigest: fact.digest } : {}) };
-      fail({ code: 'E_ALREADY_PUBLISHED', component: c.name, version, message: `${what} ${ref} is already published${fact.revision ? ` (from ${fact.revision.slice(0, 7)})` : ''}; lanes never overwrites a release: bump ${c.name} and release a new version` });
+      if (fact.revision && fact.revision === head && fact.buildInputs && fact.buildInputs === buildInputs) return { skip: 'already published by an earlier run of this release (same commit)', ...(fact.digest ? { publishedDigest: fact.digest } : {}) };
+      const from = fact.revision === head ? ` (from this commit, but ${fact.buildInputs ? 'built from other build inputs: build args, target, platforms or Dockerfile' : 'without a build-inputs digest: not pushed by this release'})` : fact.revision ? ` (from ${fact.revision.slice(0, 7)})` : '';
+      fail({ code: 'E_ALREADY_PUBLISHED', component: c.name, version, message: `${what} ${ref} is already published${from}; lanes never overwrites a release: bump ${c.name} and release a new version` });
       return undefined;
     };
     if (c.image) {
@@ -156,17 +159,17 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
       const build = buildImageStep(ws, c, version, [ref], opts);
       plan.steps.push(build);
       buildIds.push(build.id);
-      pushes.push({ id: `push:${ref}`, needs: [build.id, 'push-tags'], component: c.name, kind: 'push-image', ref, ...alreadyHere(ref, 'image') });
+      pushes.push({ id: `push:${ref}`, needs: [build.id, 'push-tags'], component: c.name, kind: 'push-image', ref, ...alreadyHere(ref, 'image', build.labels[BUILD_INPUTS_KEY]) });
     }
     if (c.chart) {
       // The released chart runs the released image.
-      const pkg = { ...packageChartStep(ws, c, version, { ...opts, outDir }), ...(c.image ? { values: chartImageValues(c, `${registry.images.replace(/\/+$/, '')}/${c.image.name}`, version) } : {}) };
+      const pkg = packageChartStep(ws, c, version, { ...opts, outDir }, [], c.image ? chartImageValues(c, `${registry.images.replace(/\/+$/, '')}/${c.image.name}`, version) : undefined);
       const ref = `${registry.charts}/${c.chart.name}:${chartTag(version)}`;
       planned.chart = { name: c.chart.name, version, ref };
       plan.steps.push(pkg);
       buildIds.push(pkg.id);
       assets.push(pkg.output);
-      pushes.push({ id: `push-chart:${c.name}`, needs: [pkg.id, 'push-tags'], component: c.name, kind: 'push-chart', package: pkg.output, repository: registry.charts, ref, ...alreadyHere(ref, 'chart') });
+      pushes.push({ id: `push-chart:${c.name}`, needs: [pkg.id, 'push-tags'], component: c.name, kind: 'push-chart', package: pkg.output, repository: registry.charts, ref, ...alreadyHere(ref, 'chart', pkg.annotations[BUILD_INPUTS_KEY]) });
     }
     plan.components.push(planned);
   }

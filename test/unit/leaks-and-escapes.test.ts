@@ -188,14 +188,13 @@ describe('a release skips only what this commit published from the same build in
     expect(plan.findings.filter((f) => f.code === 'E_ALREADY_PUBLISHED')).toEqual([]);
   });
 
-  // Fails until src/plan/release.ts's alreadyHere compares build inputs too (the change is in the issue-11 report); then drop `.fails`.
-  it.fails('refuses an image of this commit built from other inputs (a dev build in the release namespace): never taken as the release', () => {
+  it('refuses an image of this commit built from other inputs (a dev build in the release namespace): never taken as the release', () => {
     const plan = planRelease(ws, opts, facts({ revision: 'a'.repeat(40), buildInputs: 'sha256:' + '0'.repeat(64) }));
     expect(push(plan).skip).toBeUndefined();
     expect(plan.findings.map((f) => f.code)).toContain('E_ALREADY_PUBLISHED');
   });
 
-  it.fails('refuses an image of this commit that carries no build-inputs digest (pushed by another tool or an older lanes)', () => {
+  it('refuses an image of this commit that carries no build-inputs digest (pushed by another tool or an older lanes)', () => {
     const plan = planRelease(ws, opts, facts({ revision: 'a'.repeat(40) }));
     expect(push(plan).skip).toBeUndefined();
     expect(plan.findings.map((f) => f.code)).toContain('E_ALREADY_PUBLISHED');

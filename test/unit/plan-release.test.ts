@@ -39,7 +39,8 @@ describe('planRelease (pure)', () => {
 
   it('skips artifacts this same commit already published (a resumed release), and fails on anyone else\'s', () => {
     const ws = workspace({ core: '1.5.0' });
-    const resumed = planRelease(ws, { tag: 'v1.5.0' }, facts({ 'r.example/demo/core:1.5.0': { revision: HEAD } }));
+    const inputs = (planRelease(ws, { tag: 'v1.5.0' }, facts()).steps.find((s) => s.kind === 'build-image') as { labels: Record<string, string> }).labels['lanes.build-inputs'];
+    const resumed = planRelease(ws, { tag: 'v1.5.0' }, facts({ 'r.example/demo/core:1.5.0': { revision: HEAD, buildInputs: inputs } }));
     expect(resumed.steps.find((s) => s.id === 'push:r.example/demo/core:1.5.0')?.skip).toBe('already published by an earlier run of this release (same commit)');
     expect(resumed.findings).toEqual([]);
     const foreign = planRelease(ws, { tag: 'v1.5.0' }, facts({ 'oci://r.example/demo-charts/core-chart:1.5.0': { revision: OTHER } }));
