@@ -81,4 +81,23 @@ describe('runSteps', () => {
   it('refuses a plan whose steps need a step that is not there', async () => {
     await expect(runSteps([step('a', ['ghost'])], async () => ({}), { jobs: 1, continueOnError: false })).rejects.toThrow('step a needs ghost');
   });
+
+  it("records an error from outside lanes (the Dagger SDK's ExecError) as that step's failure, with the command's exit code and stderr, and still ends with every result", async () => {
+    // The shape of @dagger.io/dagger's ExecError: the module cannot import the class inside the runtime, so it is matched by shape.
+    const sdkError = Object.assign(new Error('exit code: 2'), { name: 'ExecError', cmd: ['helm', 'lint', 'chart'], exitCode: 2, stderr: 'Error: 1 chart(s) failed' });
+    const results = await runSteps([step('a'), step('b')], async (s) => {
+      if (s.id === 'a') throw sdkError;
+      return {};
+    }, { jobs: 2, continueOnError: true });
+    expect(results.map((r) => [r.id, r.status, r.code])).toEqual([['a', 'failed', 'E_EXEC'], ['b', 'ok', undefined]]);
+    expect(results[0]!.reason).toContain('`helm lint chart` failed (exit 2)');
+    expect(results[0]!.reason).toContain('1 chart(s) failed');
+  });
+
+  it('records any other unexpected error as a failed step (E_STEP) instead of ending the run without a summary', async () => {
+    const results = await runSteps([step('a')], async () => {
+      throw new TypeError('boom');
+    }, { jobs: 1, continueOnError: false });
+    expect(results.map((r) => [r.status, r.code, r.reason])).toEqual([['failed', 'E_STEP', 'boom']]);
+  });
 });
