@@ -267,7 +267,7 @@ describe.concurrent('the host and Dagger executors keep one contract', () => {
     const twins = twinRepos({ registry: ns });
     const registry = testbed().registry;
     const expectedRefs = VERSIONS.flatMap(([name, version, chart]) => [`${registry}/${ns}/${name}:${version}`, `oci://${registry}/${ns}-charts/${chart}:${version}`]).sort();
-    const runs: { first: LaneRun; second: LaneRun; assets: Map<string, Buffer> }[] = [];
+    const runs: { first: LaneRun; second: LaneRun; assets: Map<string, Buffer>; asked: string[] }[] = [];
     for (const executor of ['host', 'dagger'] as const) {
       // The second asset upload fails once with HTTP 500, as an interrupted release would see.
       const gh = await fakeGitHub({ failUploadNumber: 2 });
@@ -311,7 +311,7 @@ describe.concurrent('the host and Dagger executors keep one contract', () => {
       const assets = new Map(release.assets.map((a) => [a.name, a.data]));
       const sums = assets.get('SHA256SUMS')!.toString();
       for (const [name, data] of assets) if (name !== 'SHA256SUMS') expect(sums, executor).toContain(`${sha256(data)}  ${name}`);
-      runs.push({ first, second, assets });
+      runs.push({ first, second, assets, asked: gh.requests.map((q) => `${q.method} ${q.path}`) });
       if (executor === 'host') await wipeNamespace(ns);
     }
 
@@ -321,6 +321,8 @@ describe.concurrent('the host and Dagger executors keep one contract', () => {
     expect(outcome(dagger.first)).toEqual(outcome(host.first));
     expect(outcome(dagger.second)).toEqual(outcome(host.second));
     expect(refs(dagger.first)).toEqual(refs(host.first));
+    // The same requests to GitHub, in the same order, over both runs.
+    expect(dagger.asked).toEqual(host.asked);
     // The same artifact bytes, asset by asset: the compose bundle, each chart package (helm's packaging time is
     // taken out: entry times zeroed, as both executors do) and so SHA256SUMS, from the same pure builders.
     expect([...dagger.assets.keys()].sort()).toEqual([...host.assets.keys()].sort());

@@ -15,7 +15,7 @@ import { testbed, testScope, uniqueNamespace, useTestRegistry } from '../helpers
  * fails here.
  */
 const scope = testScope('module-runtime');
-const FUNCTIONS = ['status', 'bump', 'plan', 'check', 'buildAllLocal', 'deployAllLocal', 'composeUpLocal', 'composeDownLocal', 'pushAllDev', 'release'];
+const FUNCTIONS = ['init', 'status', 'bump', 'plan', 'check', 'buildAllLocal', 'deployAllLocal', 'composeUpLocal', 'composeDownLocal', 'pushAllDev', 'release'];
 let mod: PreparedModule;
 let engine: DaggerEngineStandIn;
 let repo: string;
@@ -87,6 +87,14 @@ describe.concurrent('every function, invoked through the SDK entrypoint on a rea
   it('check runs the guardrails of the dev lane', async () => {
     const r = await call('check', { lane: 'local' });
     expect(r.returned?.error, r.why).toBeUndefined();
+  });
+
+  it('init returns the source with a lanes.yaml it wrote (force: one is there already)', async () => {
+    const r = await call('init', { force: true });
+    expect(r.returned?.error, r.why).toBeUndefined();
+    const out = engine.directoryPath(String(r.returned!.value));
+    expect(read(out, 'lanes.yaml')).toMatch(/^components:/m);
+    expect(read(out, 'lanes.yaml')).not.toBe(read(repo, 'lanes.yaml'));
   });
 
   it('bump returns the source with the new version written', async () => {

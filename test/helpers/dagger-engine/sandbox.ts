@@ -14,6 +14,12 @@ import { join } from 'node:path';
  * `docker:*-cli` → the host's docker client. Those binaries are reached
  * through PATH=/.standin/bin; /usr and /etc are the host's, read-only, so the
  * binaries find their libraries, CA certificates and /etc/hosts.
+ *
+ * The sandbox shares this machine's network, where an engine's container has
+ * its own: 127.0.0.1 in a command here is this machine's loopback. The tests'
+ * registry (registry.lanes.test), git remotes (git daemon) and GitHub stand-in
+ * listen there and stand for hosts on the network; whether a real engine
+ * reaches a given address is not something this stand-in can tell.
  */
 export interface ToolImage {
   /** Binaries on PATH besides busybox's applets: name -> host path. */
