@@ -87,7 +87,7 @@ async function runLane(executor: ExecutorName, lane: LaneName, dir: string, inpu
   if (executor === 'host') {
     const args = [lane, '--source', dir, '--json', '--jobs', String(inputs.jobs ?? 3), '--build-arg', buildArg, ...(inputs.tag ? ['--tag', inputs.tag] : [])];
     const r = await lanes(args, registryEnv({ GITHUB_TOKEN: TOKEN, ...(inputs.github ? { GITHUB_API_URL: inputs.github } : {}) }));
-    const report = parseReport(r.stdout, r.stderr);
+    const report = parseReport(r.stdout, () => r.stderr);
     return { executor, ok: r.code === 0, report, log: `${failures(report)}\n--- stderr ---\n${r.stderr.slice(-2000)}` };
   }
   const input: Record<string, unknown> = { source: engine.hostDirectory(dir), json: true, jobs: inputs.jobs ?? 3, buildArg: [buildArg] };
@@ -96,7 +96,7 @@ async function runLane(executor: ExecutorName, lane: LaneName, dir: string, inpu
   if (lane === 'release') Object.assign(input, { tag: inputs.tag, ci: true, githubToken: engine.secret('github-token', TOKEN), githubApiUrl: inputs.github });
   const r = await callFunction(mod, engine, { parentName: 'Lanes', name: FUNCTION[lane], inputArgs: input });
   const text = String(r.returned?.error ?? r.returned?.value ?? '');
-  const report = parseReport(text, `${r.stderr.slice(-3000)}\n--- engine queries ---\n${engine.transcript().slice(-3000)}`);
+  const report = parseReport(text, () => `${r.stderr.slice(-3000)}\n--- engine queries ---\n${engine.transcript().slice(-3000)}`);
   const log = `${failures(report)}\n--- module stderr ---\n${r.stderr.slice(-2000)}`;
   return { executor, ok: r.returned !== undefined && r.returned.error === undefined, report, log };
 }
@@ -106,11 +106,11 @@ function failures(report: any): string {
   return (report.results ?? []).filter((r: any) => r.status === 'failed').map((r: any) => `FAILED ${r.id}: ${r.reason}`).join('\n');
 }
 
-function parseReport(text: string, context: string): any {
+function parseReport(text: string, context: () => string): any {
   try {
     return JSON.parse(text);
   } catch {
-    throw new Error(`the lane printed no JSON report:\n${text.slice(-2000)}\n${context.slice(-2000)}`);
+    throw new Error(`the lane printed no JSON report:\n${text.slice(-2000)}\n${context().slice(-2000)}`);
   }
 }
 
