@@ -36321,7 +36321,11 @@ function hostGit(cwd, args, input2, extraEnv = {}) {
         resolveResult({ stdout, stderr, code: error62 ? error62.code ?? 1 : 0 });
       }
     );
-    if (input2 !== void 0) child.stdin.end(input2);
+    if (input2 !== void 0) {
+      child.stdin.on("error", () => {
+      });
+      child.stdin.end(input2);
+    }
   });
 }
 async function git(cwd, args, input2) {
@@ -58421,6 +58425,8 @@ function planRelease(ws, opts, facts) {
   }
   const registry2 = config2.registries.release;
   if (!registry2) fail({ code: "E_NO_REGISTRY", message: `${config2.file} has no registries.release; add registries: { release: { images: host/namespace, charts: oci://host/namespace } }` });
+  const atHead = [...ws.lastRelease.values()].some((r) => r.commit === head);
+  const previous = atHead ? lastReleases(config2, repo.tags.filter((t) => t.commit !== head)) : ws.lastRelease;
   const tagsToPush = [];
   const onRemoteAtHead = (name2) => !!head && facts.remoteTags.get(name2) === head;
   if (tagVersion && head && (!productTagAt || productTagAt === head) && !onRemoteAtHead(opts.tag)) tagsToPush.push({ name: opts.tag, commit: head });
@@ -58446,7 +58452,7 @@ function planRelease(ws, opts, facts) {
       }
       continue;
     }
-    const last = ws.lastRelease.get(c.name);
+    const last = previous.get(c.name);
     if (last && import_semver6.default.lt(version3, last.version)) {
       fail({ code: "E_VERSION_NOT_GREATER", component: c.name, version: version3, message: `${c.name} ${version3} is lower than its last release ${last.version} (${last.tag}); bump it above ${last.version}` });
     }
@@ -58505,7 +58511,7 @@ function planRelease(ws, opts, facts) {
   });
   plan.steps.push(...pushes);
   const title = target?.kind === "component" ? target.component.name : config2.project;
-  const page = { needs: ["push-tags", ...pushes.map((p) => p.id)], tag: opts.tag, name: `${title} ${tagVersion ?? opts.tag}`, notes: releaseNotes(ws, plan.components, unchanged, facts.notes), assets };
+  const page = { needs: ["push-tags", ...pushes.map((p) => p.id)], tag: opts.tag, name: `${title} ${tagVersion ?? opts.tag}`, notes: releaseNotes(previous, plan.components, unchanged, facts.notes), assets };
   plan.steps.push({
     id: "github-release",
     kind: "github-release",
@@ -58520,10 +58526,10 @@ function planRelease(ws, opts, facts) {
   plan.findings = [...workspaceFindings(ws, selected), ...findings, ...registryErrors(facts.published), ...laneGuardrails(ws, plan, opts)];
   return plan;
 }
-function releaseNotes(ws, released, unchanged, log) {
+function releaseNotes(previous, released, unchanged, log) {
   const lines = ["## Components", ""];
   for (const c of released) {
-    const last = ws.lastRelease.get(c.name);
+    const last = previous.get(c.name);
     const artifacts = c.tagOnly ? `tagged \`${c.tagOnly}\`` : [...c.images, ...c.chart?.ref ? [c.chart.ref] : []].map((r) => `\`${r}\``).join(", ");
     lines.push(`- **${c.name} ${c.version}** (${last ? `was ${last.version}` : "first release"}): ${artifacts}`);
   }

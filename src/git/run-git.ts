@@ -42,7 +42,11 @@ export function hostGit(cwd: string, args: readonly string[], input?: string, ex
         resolveResult({ stdout, stderr, code: error ? ((error as { code?: number }).code ?? 1) : 0 });
       },
     );
-    if (input !== undefined) child.stdin!.end(input);
+    if (input !== undefined) {
+      // git may exit before reading its input (a bad revision): not a crash.
+      child.stdin!.on('error', () => {});
+      child.stdin!.end(input);
+    }
   });
 }
 

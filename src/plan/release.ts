@@ -8,6 +8,7 @@ import type { LaneFacts } from './lane-facts.js';
 import { chartTag, joinRef } from '../registry/image-ref.js';
 import { BUILD_INPUTS_KEY } from '../registry/published.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { lastReleases, type ReleaseRecord } from '../git/release-history.js';
 import { buildImageStep, packageChartStep } from './build-steps.js';
 import { chartImageValues } from '../charts/chart-values.js';
 import { DEFAULT_OUT_DIR, type PlanOptions } from './options.js';
@@ -102,6 +103,9 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
   const registry = config.registries.release;
   if (!registry) fail({ code: 'E_NO_REGISTRY', message: `${config.file} has no registries.release; add registries: { release: { images: host/namespace, charts: oci://host/namespace } }` });
 
+  // The releases before this one: a rerun's checkout may already hold this release's own tags at HEAD, which are not "the last release".
+  const atHead = [...ws.lastRelease.values()].some((r) => r.commit === head);
+  const previous = atHead ? lastReleases(config, repo.tags.filter((t) => t.commit !== head)) : ws.lastRelease;
   // What is released: every versioned component whose version is not released yet.
   const tagsToPush: { name: string; commit: string }[] = [];
   // The lock is the remote's tag: a tag only this clone has (a push that failed) is pushed again, never taken as done.
@@ -130,7 +134,7 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
       }
       continue;
     }
-    const last = ws.lastRelease.get(c.name);
+    const last = previous.get(c.name);
     if (last && semver.lt(version, last.version)) {
       fail({ code: 'E_VERSION_NOT_GREATER', component: c.name, version, message: `${c.name} ${version} is lower than its last release ${last.version} (${last.tag}); bump it above ${last.version}` });
     }
@@ -199,7 +203,7 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
   plan.steps.push(...pushes);
   // The release pages come last: by then every artifact they point at is published.
   const title = target?.kind === 'component' ? target.component.name : config.project;
-  const page = { needs: ['push-tags', ...pushes.map((p) => p.id)], tag: opts.tag, name: `${title} ${tagVersion ?? opts.tag}`, notes: releaseNotes(ws, plan.components, unchanged, facts.notes), assets };
+  const page = { needs: ['push-tags', ...pushes.map((p) => p.id)], tag: opts.tag, name: `${title} ${tagVersion ?? opts.tag}`, notes: releaseNotes(previous, plan.components, unchanged, facts.notes), assets };
   plan.steps.push({
     id: 'github-release',
     kind: 'github-release',
@@ -220,10 +224,10 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
  * The GitHub release's text: what this release publishes (each component with
  * the version it replaces), what it leaves as it was, then the commit log.
  */
-function releaseNotes(ws: Workspace, released: Plan['components'], unchanged: readonly { name: string; version: string }[], log: string): string {
+function releaseNotes(previous: ReadonlyMap<string, ReleaseRecord>, released: Plan['components'], unchanged: readonly { name: string; version: string }[], log: string): string {
   const lines = ['## Components', ''];
   for (const c of released) {
-    const last = ws.lastRelease.get(c.name);
+    const last = previous.get(c.name);
     const artifacts = c.tagOnly ? `tagged \`${c.tagOnly}\`` : [...c.images, ...(c.chart?.ref ? [c.chart.ref] : [])].map((r) => `\`${r}\``).join(', ');
     lines.push(`- **${c.name} ${c.version}** (${last ? `was ${last.version}` : 'first release'}): ${artifacts}`);
   }

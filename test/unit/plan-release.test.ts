@@ -160,3 +160,16 @@ describe('planRelease: version-only components', () => {
     expect(plan.steps.find((s) => s.kind === 'github-release')).toMatchObject({ notes: expect.stringContaining('**desktop 2.0.0** (first release): tagged `desktop-v2.0.0`') });
   });
 });
+
+describe('planRelease on a rerun whose checkout has the release tags already', () => {
+  it('compares with the release before this one, not with its own tags at HEAD', () => {
+    const ws = workspace({ core: '1.5.0' }, [
+      { name: 'core-v1.4.0', commit: OTHER },
+      { name: 'v1.5.0', commit: HEAD },
+      { name: 'core-v1.5.0', commit: HEAD },
+    ], { core: { version: '1.5.0', tag: 'core-v1.5.0', commit: HEAD } });
+    const plan = planRelease(ws, { tag: 'v1.5.0' }, { ...facts(), remoteTags: new Map([['v1.5.0', HEAD], ['core-v1.5.0', HEAD]]) });
+    expect(plan.findings).toEqual([]);
+    expect(plan.steps.find((s) => s.kind === 'github-release')).toMatchObject({ notes: expect.stringContaining('**core 1.5.0** (was 1.4.0)') });
+  });
+});

@@ -37,6 +37,8 @@ export function runCommand(command: string, args: readonly string[], opts: Comma
       if (code === 0) resolveRun({ stdout: opts.redactor.redact(stdout), stderr: opts.redactor.redact(stderr) });
       else reject(new ExecError(shown, code ?? signal ?? 'unknown signal', opts.redactor.redact(stderr || stdout)));
     });
+    // A command that exits without reading its input must not crash lanes with an EPIPE.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }
