@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { RegistryClient } from '../../src/registry/oci-client.js';
 import { lanes } from '../helpers/cli.js';
 import { startFakeGitHub } from '../helpers/fake-github.js';
-import { progressLine, runLanesChild, seededRandom, type ChildRun } from '../helpers/release-child.js';
+import { killRunningChildren, progressLine, runLanesChild, seededRandom, type ChildRun } from '../helpers/release-child.js';
 import { addBareRemote, exampleRepo, git } from '../helpers/repo.js';
 import { registryTags, startRegistrySwitch, startTcpGate } from '../helpers/switch-proxy.js';
 import { registryEnv, testbed, testScope, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
@@ -31,6 +31,7 @@ const VERSION = '0.5.2';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  killRunningChildren();
   for (const c of closers.splice(0)) await c();
 });
 const client = () => {
@@ -541,6 +542,7 @@ describe('two releases racing', () => {
     expect(winner.code, winner.stdout.slice(-1500)).toBe(0);
     expect(loser.code, loser.stdout.slice(-1500)).toBe(1);
     expect(loser.stdout).toContain('push-tags failed [E_TAG_EXISTS]');
+    expect(loser.lines.filter((l) => /^ok +(push|github-release)/.test(l)), 'the loser pushed something').toEqual([]);
     return { f, commit: heads[w]!, loserCommit: heads[1 - w]!, completedIn: w === 0 ? f.dir : other, label: `race of two commits, the winner built ${winnerBuilt}` };
   }
 

@@ -31,6 +31,21 @@ export interface ChildOptions {
   timeoutMs?: number;
 }
 
+/** Process groups of runs still going: a test that fails half-way leaves none behind (killRunningChildren in afterEach). */
+const running = new Set<number>();
+
+/** SIGKILL to every run this file started that is still going, each by its own process group id. */
+export function killRunningChildren(): void {
+  for (const pgid of running) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+  running.clear();
+}
+
 /**
  * `node bin/lanes.js …` as a separate process, as CI runs it: stderr is a
  * pipe, so progress comes as plain lines (`...  <step id>: …` when a step
@@ -41,6 +56,7 @@ export interface ChildOptions {
 export function runLanesChild(args: string[], env: NodeJS.ProcessEnv, opts: ChildOptions = {}): Promise<ChildRun> {
   const started = performance.now();
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin/lanes.js'), ...args], { cwd: PROJECT_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid) running.add(child.pid);
   const out: Buffer[] = [];
   const lines: string[] = [];
   const at: number[] = [];
@@ -88,6 +104,7 @@ export function runLanesChild(args: string[], env: NodeJS.ProcessEnv, opts: Chil
     child.on('error', reject);
     child.on('close', (code, signal) => {
       for (const t of timers) clearTimeout(t);
+      running.delete(child.pid!);
       // Whatever the group still holds (a command lanes started that outlived it) goes too.
       try {
         process.kill(-child.pid!, 'SIGKILL');
