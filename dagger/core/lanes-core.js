@@ -58428,6 +58428,7 @@ function planRelease(ws, opts, facts) {
   const atHead = [...ws.lastRelease.values()].some((r) => r.commit === head);
   const previous = atHead ? lastReleases(config2, repo.tags.filter((t) => t.commit !== head)) : ws.lastRelease;
   const tagsToPush = [];
+  const releaseTags = new Set(tagVersion && head && (!productTagAt || productTagAt === head) ? [opts.tag] : []);
   const onRemoteAtHead = (name2) => !!head && facts.remoteTags.get(name2) === head;
   if (tagVersion && head && (!productTagAt || productTagAt === head) && !onRemoteAtHead(opts.tag)) tagsToPush.push({ name: opts.tag, commit: head });
   if (tagsToPush.length > 0 && !facts.remote) fail({ code: "E_NO_REMOTE", message: `no git remote "origin" to push ${opts.tag} to; add one (git remote add origin \u2026): the pushed tag is what stops two releases of one version` });
@@ -58456,6 +58457,7 @@ function planRelease(ws, opts, facts) {
     if (last && import_semver6.default.lt(version3, last.version)) {
       fail({ code: "E_VERSION_NOT_GREATER", component: c.name, version: version3, message: `${c.name} ${version3} is lower than its last release ${last.version} (${last.tag}); bump it above ${last.version}` });
     }
+    if (head) releaseTags.add(componentTag);
     if ((!componentTagAt || componentTagAt === head) && head && componentTag !== opts.tag && !onRemoteAtHead(componentTag)) tagsToPush.push({ name: componentTag, commit: head });
     const planned = { name: c.name, version: version3, images: [] };
     if (!c.image && !c.chart) {
@@ -58507,6 +58509,7 @@ function planRelease(ws, opts, facts) {
     kind: "push-tags",
     tags: tagsToPush,
     remote: facts.remote ?? "origin",
+    released: [...releaseTags],
     ...tagsToPush.length === 0 ? { skip: `${opts.tag} is already on the remote at this commit` } : {}
   });
   plan.steps.push(...pushes);
@@ -59147,7 +59150,7 @@ function releaseManifest(plan, results) {
         if (out.sha256) assets.push({ name: basename4(step2.output), path: step2.output, sha256: out.sha256 });
         break;
       case "push-tags":
-        for (const t of step2.tags) tags.add(t.name);
+        for (const t of step2.released) tags.add(t);
         break;
       case "github-release":
       case "gitlab-release":
@@ -60237,7 +60240,11 @@ var stepSchema = external_exports.discriminatedUnion("kind", [
   step("compose-down", { project: external_exports.string(), files: external_exports.array(external_exports.string()), env: stringMap, envFile: external_exports.string().optional() }),
   step("compose-bundle", { files: external_exports.array(external_exports.string()), output: external_exports.string() }),
   step("checksums", { files: external_exports.array(external_exports.string()), output: external_exports.string() }),
-  step("push-tags", { tags: external_exports.array(external_exports.object({ name: external_exports.string(), commit: external_exports.string() }).strict()), remote: external_exports.string() }),
+  step("push-tags", {
+    tags: external_exports.array(external_exports.object({ name: external_exports.string(), commit: external_exports.string() }).strict()),
+    remote: external_exports.string(),
+    released: external_exports.array(external_exports.string()).describe("every tag of this release: those to push and those an earlier run of this commit already pushed")
+  }),
   step("gitlab-release", {
     project: external_exports.string().describe("the GitLab project path, group/project"),
     apiUrl: external_exports.string(),

@@ -53,7 +53,7 @@ export function releaseManifest(plan: Plan, results: readonly StepResult[]): Rel
         if (out.sha256) assets.push({ name: basename(step.output), path: step.output, sha256: out.sha256 });
         break;
       case 'push-tags':
-        for (const t of step.tags) tags.add(t.name);
+        for (const t of step.released) tags.add(t);
         break;
       case 'github-release':
       case 'gitlab-release':

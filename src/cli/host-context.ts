@@ -79,6 +79,7 @@ export function hostContext(ctx: CommandContext, flags: ReachFlags, plan: Plan, 
     releaseHosts: ctx.releaseHosts ?? {},
     kubeconfig: flags.kubeconfig,
     onOutput,
+    built: new Map(),
   };
 }
 

@@ -108,6 +108,8 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
   const previous = atHead ? lastReleases(config, repo.tags.filter((t) => t.commit !== head)) : ws.lastRelease;
   // What is released: every versioned component whose version is not released yet.
   const tagsToPush: { name: string; commit: string }[] = [];
+  /** Every tag this release consists of, whether this run pushes it or an earlier run of this commit did. */
+  const releaseTags = new Set<string>(tagVersion && head && (!productTagAt || productTagAt === head) ? [opts.tag] : []);
   // The lock is the remote's tag: a tag only this clone has (a push that failed) is pushed again, never taken as done.
   const onRemoteAtHead = (name: string) => !!head && facts.remoteTags.get(name) === head;
   if (tagVersion && head && (!productTagAt || productTagAt === head) && !onRemoteAtHead(opts.tag)) tagsToPush.push({ name: opts.tag, commit: head });
@@ -138,6 +140,7 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
     if (last && semver.lt(version, last.version)) {
       fail({ code: 'E_VERSION_NOT_GREATER', component: c.name, version, message: `${c.name} ${version} is lower than its last release ${last.version} (${last.tag}); bump it above ${last.version}` });
     }
+    if (head) releaseTags.add(componentTag);
     if ((!componentTagAt || componentTagAt === head) && head && componentTag !== opts.tag && !onRemoteAtHead(componentTag)) tagsToPush.push({ name: componentTag, commit: head });
     const planned: Plan['components'][number] = { name: c.name, version, images: [] };
     // A version-only component (a desktop app) is released by its tag alone: that is how its changes are tracked from now on.
@@ -198,6 +201,7 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
     kind: 'push-tags',
     tags: tagsToPush,
     remote: facts.remote ?? 'origin',
+    released: [...releaseTags],
     ...(tagsToPush.length === 0 ? { skip: `${opts.tag} is already on the remote at this commit` } : {}),
   });
   plan.steps.push(...pushes);

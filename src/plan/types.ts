@@ -44,7 +44,11 @@ export const stepSchema = z.discriminatedUnion('kind', [
   step('compose-down', { project: z.string(), files: z.array(z.string()), env: stringMap, envFile: z.string().optional() }),
   step('compose-bundle', { files: z.array(z.string()), output: z.string() }),
   step('checksums', { files: z.array(z.string()), output: z.string() }),
-  step('push-tags', { tags: z.array(z.object({ name: z.string(), commit: z.string() }).strict()), remote: z.string() }),
+  step('push-tags', {
+    tags: z.array(z.object({ name: z.string(), commit: z.string() }).strict()),
+    remote: z.string(),
+    released: z.array(z.string()).describe('every tag of this release: those to push and those an earlier run of this commit already pushed'),
+  }),
   step('gitlab-release', {
     project: z.string().describe('the GitLab project path, group/project'),
     apiUrl: z.string(),

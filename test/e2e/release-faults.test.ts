@@ -136,8 +136,8 @@ async function expectSafe(f: Fixture, label: string, commit = f.head) {
  * GitHub; the chart on GitHub is the chart `helm pull` gets; artifacts.json
  * (of the clone whose run completed) names what the registry and GitHub serve.
  */
-async function expectOneRelease(f: Fixture, label: string, opts: { completedIn?: string; commit?: string; rerunFoundTags?: boolean; imageCommit?: string } = {}) {
-  const { completedIn = f.dir, commit = f.head, imageCommit = commit } = opts;
+async function expectOneRelease(f: Fixture, label: string, opts: { completedIn?: string; commit?: string } = {}) {
+  const { completedIn = f.dir, commit = f.head } = opts;
   const tb = testbed();
   const now = await published(f);
   expect(now.tags, `${label}: remote tags`).toEqual(TAGS.map((t) => `${t} ${commit}`));
@@ -149,7 +149,7 @@ async function expectOneRelease(f: Fixture, label: string, opts: { completedIn?:
   const chart = await registry().manifest(chartRef);
   const imageConfig = (await registry().config(imageRef)) as { config?: { Labels?: Record<string, string> } };
   const chartConfig = (await registry().config(chartRef)) as { annotations?: Record<string, string> };
-  expect(imageConfig.config?.Labels?.['org.opencontainers.image.revision'], `${label}: the image's revision label`).toBe(imageCommit);
+  expect(imageConfig.config?.Labels?.['org.opencontainers.image.revision'], `${label}: the image's revision label`).toBe(commit);
   expect(chartConfig.annotations?.['org.opencontainers.image.revision'], `${label}: the chart's revision annotation`).toBe(commit);
 
   expect(now.releases, `${label}: GitHub releases`).toEqual([TAG]);
@@ -169,33 +169,12 @@ async function expectOneRelease(f: Fixture, label: string, opts: { completedIn?:
   expect(artifacts.charts.map((c: any) => [realRef(c.ref), c.digest]), `${label}: artifacts.json charts`).toEqual([[chartRef, chart.digest]]);
   expect(artifacts.assets.map((a: any) => a.name).sort(), `${label}: artifacts.json assets`).toEqual(ASSETS);
   for (const a of artifacts.assets) expect(a.sha256, `${label}: artifacts.json sha256 of ${a.name}`).toBe(sha256(assets.get(a.name)!));
-  expectArtifactTags(artifacts.tags, label, !!opts.rerunFoundTags);
+  expectArtifactTags(artifacts.tags, label);
 }
 
-/**
- * artifacts.json's `tags`: "the release tags, on the remote at commit".
- *
- * KNOWN BUG (issue 11 fault suite), asserted precisely so that every other
- * check of the same run still runs: when the completing run found every
- * release tag already on the remote (an earlier run pushed them and was
- * killed, or failed, after that), its push-tags step is skipped, and
- * releaseManifest() (src/artifacts/release-manifest.ts) adds only plan.tag —
- * the component tags (aws-s3-connector-v0.5.2) are missing from
- * artifacts.json although they are on the remote and are part of the
- * release. Cause: the push-tags step carries only the tags still to push
- * (src/plan/release.ts, tagsToPush), so nothing in the plan names the
- * release tags already pushed. Fix: give the push-tags step every tag of the
- * release (e.g. `released: string[]`: opts.tag plus each released
- * component's tag, whether or not already on the remote) and have
- * releaseManifest() add `step.released`. When that lands this check fails
- * with "known bug fixed": drop the `rerunFoundTags` branch.
- */
-function expectArtifactTags(tags: string[], label: string, rerunFoundTags: boolean) {
-  if (!rerunFoundTags) {
-    expect([...tags].sort(), `${label}: artifacts.json tags`).toEqual(TAGS);
-    return;
-  }
-  expect([...tags].sort(), `${label}: known bug fixed (artifacts.json of a rerun whose tags an earlier run pushed now lists every release tag): make expectArtifactTags strict`).toEqual([TAG]);
+/** artifacts.json's `tags`: every tag of the release, on the remote at the commit — also when a rerun found them pushed already. */
+function expectArtifactTags(tags: string[], label: string) {
+  expect([...tags].sort(), `${label}: artifacts.json tags`).toEqual(TAGS);
 }
 
 /** The run was stopped by the kill, or had already finished when it landed. */
@@ -210,14 +189,10 @@ async function complete(f: Fixture, label: string): Promise<ChildRun> {
   return run;
 }
 
-
-/** The completing run skipped push-tags: every release tag was on the remote already (see expectArtifactTags). */
-const foundTags = (run: ChildRun) => run.json().results.find((r: any) => r.kind === 'push-tags')?.status === 'skipped';
-
 /** Reruns the release to completion and checks that exactly one release is out there. */
 async function rerunAndCheck(f: Fixture, label: string) {
-  const run = await complete(f, label);
-  await expectOneRelease(f, label, { rerunFoundTags: foundTags(run) });
+  await complete(f, label);
+  await expectOneRelease(f, label);
 }
 
 /** A failed first run: exit 1, the failed step names its code, no artifacts.json (written only for a release that succeeded). */
@@ -346,7 +321,7 @@ describe('a release killed at random points', () => {
       const fresh = cloneOf(f);
       const rerun = await runLanesChild(f.args({ json: true, source: fresh }), f.env);
       expect(rerun.code, `${label}: the rerun did not complete: ${rerun.stdout.slice(-2000)}`).toBe(0);
-      await expectOneRelease(f, label, { completedIn: fresh, rerunFoundTags: foundTags(rerun) });
+      await expectOneRelease(f, label, { completedIn: fresh });
     });
   }
 });
@@ -421,7 +396,7 @@ describe('each dependency failing in turn', () => {
       proxy.heal();
       const rerun = await complete(f, label);
       expect(rerun.json().results.find((r: any) => r.kind === 'push-image')).toMatchObject({ status: 'skipped', reason: 'already published by an earlier run of this release (same commit)' });
-      await expectOneRelease(f, label, { rerunFoundTags: foundTags(rerun) });
+      await expectOneRelease(f, label);
     });
   });
 
@@ -539,7 +514,7 @@ describe('two releases racing', () => {
     expect(lostWith(loser)).toEqual(['E_TAG_EXISTS']);
     expect(pushesOf(loser)).toEqual([]);
     expect(loser.json().published ?? []).toEqual([]);
-    await expectOneRelease(f, label, { completedIn: winner === a ? f.dir : other, rerunFoundTags: foundTags(winner) });
+    await expectOneRelease(f, label, { completedIn: winner === a ? f.dir : other });
   });
 
   /**
@@ -582,7 +557,7 @@ describe('two releases racing', () => {
     expect(loser.code, loser.stdout.slice(-1500)).toBe(1);
     expect(loser.stdout).toContain('push-tags failed [E_TAG_EXISTS]');
     expect(loser.lines.filter((l) => /^ok +(push|github-release)/.test(l)), 'the loser pushed something').toEqual([]);
-    return { f, commit: heads[w]!, loserCommit: heads[1 - w]!, completedIn: w === 0 ? f.dir : other, label: `race of two commits, the winner built ${winnerBuilt}` };
+    return { f, commit: heads[w]!, completedIn: w === 0 ? f.dir : other, label: `race of two commits, the winner built ${winnerBuilt}` };
   }
 
   it('of two commits with one version, the winner\'s build landing last: exactly one wins, nothing of the other is published', async () => {
@@ -590,30 +565,9 @@ describe('two releases racing', () => {
     await expectOneRelease(f, label, { commit, completedIn });
   });
 
-  /**
-   * KNOWN BUG (issue 11 fault suite): the host executor pushes an image by
-   * its tag name (`docker push <ref>`, src/exec/host/docker.ts pushImage),
-   * and `docker build -t <ref>` (buildImage) gives that name to whichever
-   * build finishes last on the Docker engine. Two releases of one version on
-   * one engine (two commits; a self-hosted runner): the loser's build lands
-   * after the winner's, the winner takes the tag lock, then pushes the
-   * LOSER's image — the registry's <ref> carries the losing commit's
-   * revision label while the tag, the chart and GitHub name the winner's
-   * commit. (The Dagger executor publishes the Container it built, not a
-   * name: not affected.) Fix: push exactly the image this run built — keep
-   * buildImage's image ID (HostContext, by ref), `docker tag <id> <ref>`
-   * immediately before `docker push <ref>`; better, build under a run-unique
-   * local name so that only the lock holder ever names <ref>; and verify that
-   * the pushed manifest's config digest is that image ID. This test asserts
-   * that the invariant fails exactly there (the registry's image carries the
-   * loser's commit), and that everything else of it holds; when the fix lands
-   * it fails with "promise resolved …": then replace both calls with
-   * `await expectOneRelease(f, label, { commit, completedIn })`.
-   */
-  it('of two commits with one version, the winner\'s build landing first: exactly one wins, nothing of the other is published [known bug: the loser\'s image is pushed]', async () => {
-    const { f, commit, loserCommit, completedIn, label } = await raceOfTwoCommits('race-two-first', 'first');
-    await expect(expectOneRelease(f, label, { commit, completedIn })).rejects.toThrow(`the image's revision label: expected '${loserCommit.slice(0, 30)}`);
-    // Everything else of the invariant holds: the tags, the chart, GitHub and artifacts.json are the winner's.
-    await expectOneRelease(f, label, { commit, completedIn, imageCommit: loserCommit });
+  // The host executor pushes exactly the image this run built (by its ID), never whatever the shared engine's name points at by then.
+  it('of two commits with one version, the winner\'s build landing first: exactly one wins, nothing of the other is published', async () => {
+    const { f, commit, completedIn, label } = await raceOfTwoCommits('race-two-first', 'first');
+    await expectOneRelease(f, label, { commit, completedIn });
   });
 });

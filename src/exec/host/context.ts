@@ -16,6 +16,8 @@ export interface HostContext {
   /** Tokens for the GitHub and GitLab releases. */
   releaseHosts: ReleaseHostAccess;
   kubeconfig?: string;
+  /** Image IDs this run built, by component: a push sends exactly that image, never whatever its tag names by then. */
+  built?: Map<string, string>;
   /** Stream command output (--verbose). */
   onOutput?: (chunk: string) => void;
 }

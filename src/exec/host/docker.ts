@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { StepError } from '../../errors.js';
 import { loginHost, parseRef } from '../../registry/image-ref.js';
 import type { StepOf } from '../../plan/types.js';
@@ -17,10 +20,18 @@ export async function buildImage(ctx: HostContext, step: StepOf<'build-image'>):
   if (step.platforms.length > 1) {
     throw new StepError(`${step.component}: multi-platform images (${step.platforms.join(', ')}) need a builder that can hold several platforms; use the Dagger module (dagger call …), which builds every platform variant`);
   }
-  const args = dockerBuildArgs(step);
-  await run(ctx, ctx.docker, args, { stream: true });
-  const { stdout } = await run(ctx, ctx.docker, ['image', 'inspect', '--format', '{{.Id}}', step.tags[0]!]);
-  return { imageId: stdout.trim(), tags: step.tags };
+  // The ID of exactly this build (--iidfile): its tags may name another build by the time anything reads them.
+  const dir = mkdtempSync(join(tmpdir(), 'lanes-iid-'));
+  try {
+    const args = dockerBuildArgs(step);
+    args.splice(1, 0, '--iidfile', join(dir, 'id'));
+    await run(ctx, ctx.docker, args, { stream: true });
+    const imageId = readFileSync(join(dir, 'id'), 'utf8').trim();
+    ctx.built?.set(step.component!, imageId);
+    return { imageId, tags: step.tags };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -33,10 +44,17 @@ export async function buildImage(ctx: HostContext, step: StepOf<'build-image'>):
 export async function pushImage(ctx: HostContext, step: StepOf<'push-image'>): Promise<StepOutputs['push-image']> {
   const registry = loginHost(parseRef(step.ref).registry);
   const auth = ctx.registryAuth ? credentialHelperConfig('lanes-docker-', registry, ctx.registryAuth, ctx.env) : undefined;
+  // The image this run built, under the name to push: another build on this engine may have taken the name since.
+  const built = ctx.built?.get(step.component!);
   try {
+    if (built) await run(ctx, ctx.docker, ['tag', built, step.ref]);
     const { stdout } = await run(ctx, ctx.docker, [...(auth ? ['--config', auth.dir] : []), 'push', step.ref], { stream: true, ...(auth ? { env: auth.env } : {}) });
     const digest = /digest: (sha256:[0-9a-f]{64})/.exec(stdout)?.[1];
     if (!digest) throw new StepError(`docker push ${step.ref} reported no digest; the push cannot be verified`);
+    if (built) {
+      const { stdout: now } = await run(ctx, ctx.docker, ['image', 'inspect', '--format', '{{.Id}}', step.ref]);
+      if (now.trim() !== built) throw new StepError(`another build on this Docker engine took the name ${step.ref} while it was pushed; the registry may hold that build: run the release again`);
+    }
     return { ref: step.ref, digest };
   } finally {
     if (auth) removeSecretDir(auth.dir);
