@@ -58543,7 +58543,7 @@ ${log}`;
 }
 
 // src/publish/github-release.ts
-import { basename as basename2 } from "node:path";
+import { basename as basename3 } from "node:path";
 
 // src/publish/http-json.ts
 async function callJson(what, method, url2, headers, redactor, hint, body) {
@@ -58572,7 +58572,18 @@ function httpFailure(what, r, redactor, hint, authHint) {
   return new StepError(`${what} failed with HTTP ${r.status}: ${redactor.redact(r.text).slice(0, 300)}${r.status === 401 || r.status === 403 ? ` (${authHint})` : ""}; ${hint}`);
 }
 
+// src/artifacts/checksums.ts
+import { createHash as createHash2 } from "node:crypto";
+import { basename as basename2 } from "node:path";
+function sha256(data) {
+  return createHash2("sha256").update(data).digest("hex");
+}
+function sha256sums(entries) {
+  return entries.map((e) => `${e.sha256}  ${basename2(e.file)}`).join("\n") + "\n";
+}
+
 // src/publish/github-release.ts
+var alreadyExists = (r) => r.status === 422 && JSON.stringify(r.json ?? "").includes("already_exists");
 var RERUN_HINT = "the tag, images and charts are published; fix this and run the same release again to finish it";
 function gitHubHeaders(token) {
   return { accept: "application/vnd.github+json", authorization: `Bearer ${token}`, "x-github-api-version": "2022-11-28", "user-agent": "lanes" };
@@ -58590,21 +58601,30 @@ async function publishGitHubRelease(gh, step2) {
   else if (existing.status === 404) {
     const body = JSON.stringify({ tag_name: step2.tag, name: step2.name, body: step2.notes, draft: false, prerelease: step2.prerelease });
     const created = await call(`creating release ${step2.tag}`, "POST", `${api}/repos/${step2.repository}/releases`, body, { "content-type": "application/json" });
-    if (created.status !== 201) throw fail(`creating release ${step2.tag}`, created);
-    release = created.json;
+    if (alreadyExists(created)) {
+      const again = await call(`looking up release ${step2.tag}`, "GET", `${api}/repos/${step2.repository}/releases/tags/${encodeURIComponent(step2.tag)}`);
+      if (again.status !== 200) throw fail(`looking up release ${step2.tag}`, again);
+      release = again.json;
+    } else if (created.status !== 201) throw fail(`creating release ${step2.tag}`, created);
+    else release = created.json;
   } else throw fail(`looking up release ${step2.tag}`, existing);
   if (typeof release?.upload_url !== "string") throw new StepError(`GitHub API: release ${step2.tag} came back without an upload_url; ${RERUN_HINT}`);
-  const present = new Set((release.assets ?? []).map((a) => a.name));
+  const present = new Map((release.assets ?? []).map((a) => [a.name, a.digest ?? void 0]));
   const uploadBase = release.upload_url.replace(/\{.*\}$/, "");
   let uploaded = 0;
   for (const asset of step2.assets) {
-    const name2 = basename2(asset);
-    if (present.has(name2)) continue;
+    const name2 = basename3(asset);
     const data = await gh.readAsset(asset);
+    if (present.has(name2)) {
+      const there = present.get(name2);
+      if (there && there !== `sha256:${sha256(data)}`) throw new StepError(`GitHub release ${step2.tag} already has ${name2} with other bytes (${there}) than this commit builds (sha256:${sha256(data)}); delete that asset (or the release) and run the release again`);
+      continue;
+    }
     const r = await call(`uploading ${name2}`, "POST", `${uploadBase}?name=${encodeURIComponent(name2)}`, data, {
       "content-type": name2.endsWith("gz") ? "application/gzip" : "text/plain",
       "content-length": String(data.byteLength)
     });
+    if (alreadyExists(r)) continue;
     if (r.status !== 201) throw fail(`uploading ${name2}`, r);
     uploaded++;
   }
@@ -58612,7 +58632,7 @@ async function publishGitHubRelease(gh, step2) {
 }
 
 // src/publish/gitlab-release.ts
-import { basename as basename3 } from "node:path";
+import { basename as basename4 } from "node:path";
 function gitLabHeaders(token, jobToken) {
   return { [jobToken ? "job-token" : "private-token"]: token, "user-agent": "lanes" };
 }
@@ -58627,11 +58647,11 @@ async function publishGitLabRelease(gl, step2) {
   const tagPath = encodeURIComponent(step2.tag);
   const existing = await call(`looking up release ${step2.tag}`, "GET", `${project}/releases/${tagPath}`);
   if (existing.status !== 200 && existing.status !== 404) throw fail(`looking up release ${step2.tag}`, existing);
-  const release = existing.status === 200 ? existing.json : void 0;
+  let release = existing.status === 200 ? existing.json : void 0;
   const linked = new Set((release?.assets?.links ?? []).map((l) => l.name));
   const links = [];
   for (const asset of step2.assets) {
-    const name2 = basename3(asset);
+    const name2 = basename4(asset);
     if (linked.has(name2)) continue;
     const url2 = `${project}/packages/generic/${encodeURIComponent(step2.packageName)}/${encodeURIComponent(step2.tag)}/${encodeURIComponent(name2)}`;
     const data = await gl.readAsset(asset);
@@ -58642,11 +58662,16 @@ async function publishGitLabRelease(gl, step2) {
   if (!release) {
     const body = JSON.stringify({ tag_name: step2.tag, name: step2.name, description: step2.notes, assets: { links } });
     const created = await call(`creating release ${step2.tag}`, "POST", `${project}/releases`, body, { "content-type": "application/json" });
-    if (created.status !== 201) throw fail(`creating release ${step2.tag}`, created);
-    return { url: created.json._links?.self ?? `${step2.project} ${step2.tag}`, assetsUploaded: links.length };
+    if (created.status === 201) return { url: created.json._links?.self ?? `${step2.project} ${step2.tag}`, assetsUploaded: links.length };
+    if (created.status !== 409) throw fail(`creating release ${step2.tag}`, created);
+    const again = await call(`looking up release ${step2.tag}`, "GET", `${project}/releases/${tagPath}`);
+    if (again.status !== 200) throw fail(`looking up release ${step2.tag}`, again);
+    release = again.json;
   }
-  for (const link of links) {
+  const nowLinked = new Set((release.assets?.links ?? []).map((l) => l.name));
+  for (const link of links.filter((l) => !nowLinked.has(l.name))) {
     const added = await call(`linking ${link.name}`, "POST", `${project}/releases/${tagPath}/assets/links`, JSON.stringify(link), { "content-type": "application/json" });
+    if (added.status === 400 && /already been taken/.test(added.text)) continue;
     if (added.status !== 201) throw fail(`linking ${link.name} to release ${step2.tag}`, added);
   }
   return { url: release._links?.self ?? `${step2.project} ${step2.tag}`, assetsUploaded: links.length };
@@ -59112,7 +59137,7 @@ async function runSteps(steps, handle, opts) {
 }
 
 // src/artifacts/release-manifest.ts
-import { basename as basename4 } from "node:path";
+import { basename as basename5 } from "node:path";
 var published = external_exports.object({ component: external_exports.string(), ref: external_exports.string(), digest: external_exports.string().regex(/^sha256:[0-9a-f]{64}$/) }).strict();
 var releaseManifestSchema = external_exports.object({
   schemaVersion: external_exports.literal(1),
@@ -59147,7 +59172,7 @@ function releaseManifest(plan, results) {
       case "package-chart":
       case "compose-bundle":
       case "checksums":
-        if (out.sha256) assets.push({ name: basename4(step2.output), path: step2.output, sha256: out.sha256 });
+        if (out.sha256) assets.push({ name: basename5(step2.output), path: step2.output, sha256: out.sha256 });
         break;
       case "push-tags":
         for (const t of step2.released) tags.add(t);
@@ -59344,7 +59369,7 @@ async function bumpComponents(root, targets, request, opts = {}) {
 
 // src/commands/init.ts
 import { existsSync as existsSync5, lstatSync as lstatSync2, statSync as statSync4, writeFileSync as writeFileSync2 } from "node:fs";
-import { basename as basename5, dirname as dirname3, join as join8, relative as relative3, resolve as resolve2, sep as sep2 } from "node:path";
+import { basename as basename6, dirname as dirname3, join as join8, relative as relative3, resolve as resolve2, sep as sep2 } from "node:path";
 
 // src/package-version.ts
 import { existsSync as existsSync4, readFileSync as readFileSync3 } from "node:fs";
@@ -60150,7 +60175,7 @@ function initCommand(ctx, opts = {}) {
     ]);
     const files = listed.stdout.split("\0").filter((f) => f && f !== CONFIG_FILE);
     const scan = scanRepository(files, repoReader(root), tags.code === 0 ? tags.stdout.split("\n").filter(Boolean) : []);
-    const proposal = propose(scan, { dirName: basename5(root), remoteUrl: remote.code === 0 ? remote.stdout.trim() : void 0 });
+    const proposal = propose(scan, { dirName: basename6(root), remoteUrl: remote.code === 0 ? remote.stdout.trim() : void 0 });
     if (proposal.config.components.length === 0) {
       const parked = proposal.parked.map((p) => `
   ${p.component.name}: ${p.reason}`).join("");
@@ -60627,16 +60652,6 @@ function reproducibleTgz(tgz) {
     offset += 512 + Math.ceil(size / 512) * 512;
   }
   return gzipSync2(tar, { level: 0 });
-}
-
-// src/artifacts/checksums.ts
-import { createHash as createHash2 } from "node:crypto";
-import { basename as basename6 } from "node:path";
-function sha256(data) {
-  return createHash2("sha256").update(data).digest("hex");
-}
-function sha256sums(entries) {
-  return entries.map((e) => `${e.sha256}  ${basename6(e.file)}`).join("\n") + "\n";
 }
 
 // src/exec/tag-lock.ts

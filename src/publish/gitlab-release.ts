@@ -45,7 +45,7 @@ export async function publishGitLabRelease(gl: GitLabContext, step: StepOf<'gitl
 
   const existing = await call(`looking up release ${step.tag}`, 'GET', `${project}/releases/${tagPath}`);
   if (existing.status !== 200 && existing.status !== 404) throw fail(`looking up release ${step.tag}`, existing);
-  const release = existing.status === 200 ? (existing.json as GitLabRelease) : undefined;
+  let release = existing.status === 200 ? (existing.json as GitLabRelease) : undefined;
   const linked = new Set((release?.assets?.links ?? []).map((l) => l.name));
 
   const links: { name: string; url: string; link_type: 'package' }[] = [];
@@ -62,11 +62,18 @@ export async function publishGitLabRelease(gl: GitLabContext, step: StepOf<'gitl
   if (!release) {
     const body = JSON.stringify({ tag_name: step.tag, name: step.name, description: step.notes, assets: { links } });
     const created = await call(`creating release ${step.tag}`, 'POST', `${project}/releases`, body, { 'content-type': 'application/json' });
-    if (created.status !== 201) throw fail(`creating release ${step.tag}`, created);
-    return { url: (created.json as GitLabRelease)._links?.self ?? `${step.project} ${step.tag}`, assetsUploaded: links.length };
+    if (created.status === 201) return { url: (created.json as GitLabRelease)._links?.self ?? `${step.project} ${step.tag}`, assetsUploaded: links.length };
+    if (created.status !== 409) throw fail(`creating release ${step.tag}`, created);
+    // 409: another run of this release created it meanwhile; link to that one what it lacks.
+    const again = await call(`looking up release ${step.tag}`, 'GET', `${project}/releases/${tagPath}`);
+    if (again.status !== 200) throw fail(`looking up release ${step.tag}`, again);
+    release = again.json as GitLabRelease;
   }
-  for (const link of links) {
+  const nowLinked = new Set((release.assets?.links ?? []).map((l) => l.name));
+  for (const link of links.filter((l) => !nowLinked.has(l.name))) {
     const added = await call(`linking ${link.name}`, 'POST', `${project}/releases/${tagPath}/assets/links`, JSON.stringify(link), { 'content-type': 'application/json' });
+    // "name has already been taken": linked meanwhile by another run of this release.
+    if (added.status === 400 && /already been taken/.test(added.text)) continue;
     if (added.status !== 201) throw fail(`linking ${link.name} to release ${step.tag}`, added);
   }
   return { url: release._links?.self ?? `${step.project} ${step.tag}`, assetsUploaded: links.length };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -45,7 +46,7 @@ export async function startFakeGitHub(opts: { token: string; failUploadNumber?: 
         tag_name: r.tag_name,
         html_url: `https://github.com/o/r/releases/tag/${r.tag_name}`,
         upload_url: `${base}/uploads/repos/${repoOf(url.pathname)}/releases/${r.id}/assets{?name,label}`,
-        assets: r.assets.map((a) => ({ name: a.name, size: a.size })),
+        assets: r.assets.map((a) => ({ name: a.name, size: a.size, digest: `sha256:${createHash('sha256').update(a.data).digest('hex')}` })),
       });
       let m: RegExpExecArray | null;
       // A user token's view of the repository: what it may do is under `permissions`.
