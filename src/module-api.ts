@@ -17,6 +17,7 @@ export { renderBumpReport, renderCheckReport, renderLaneReport, renderPlanReport
 export { renderFindings } from './render/text.js';
 export type { Executor, StepOutputs } from './exec/executor.js';
 export { Redactor } from './exec/redactor.js';
+export { IMAGE_LIST_ARGS, parseImageList } from './exec/local-images.js';
 export type { GitRunner, GitResult } from './git/run-git.js';
 export { annotateChartYaml } from './charts/annotate-chart.js';
 export { setChartValues } from './charts/chart-values.js';

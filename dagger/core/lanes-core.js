@@ -36393,8 +36393,11 @@ function loginHost(registry2) {
 function chartTag(version2) {
   return version2.replaceAll("+", "_");
 }
+function joinRepository(namespace, name2) {
+  return `${namespace.replace(/\/+$/, "")}/${name2}`;
+}
 function joinRef(namespace, name2, tag) {
-  return `${namespace.replace(/\/+$/, "")}/${name2}:${tag}`;
+  return `${joinRepository(namespace, name2)}:${tag}`;
 }
 
 // src/registry/credentials.ts
@@ -58482,7 +58485,7 @@ function planRelease(ws, opts, facts) {
       pushes.push({ id: `push:${ref}`, needs: [build.id, "push-tags"], component: c.name, kind: "push-image", ref, ...alreadyHere(ref, "image", build.labels[BUILD_INPUTS_KEY]) });
     }
     if (c.chart) {
-      const pkg = packageChartStep(ws, c, version3, { ...opts, outDir }, [], c.image ? chartImageValues(c, `${registry2.images.replace(/\/+$/, "")}/${c.image.name}`, version3) : void 0);
+      const pkg = packageChartStep(ws, c, version3, { ...opts, outDir }, [], c.image ? chartImageValues(c, joinRepository(registry2.images, c.image.name), version3) : void 0);
       const ref = `${registry2.charts}/${c.chart.name}:${chartTag(version3)}`;
       planned.chart = { name: c.chart.name, version: version3, ref };
       plan.steps.push(pkg);
@@ -58816,7 +58819,7 @@ function planDev(ws, opts = {}, published2 = /* @__PURE__ */ new Map()) {
         plan.steps.push({ id: `push:${mutable}`, needs: [build.id, `push:${immutable}`], component: c.name, kind: "push-image", ref: mutable });
       }
       if (c.chart) {
-        const pkg = packageChartStep(ws, c, version2, opts, [], c.image ? chartImageValues(c, `${registry2.images.replace(/\/+$/, "")}/${c.image.name}`, `${version2}-${sha7}`) : void 0);
+        const pkg = packageChartStep(ws, c, version2, opts, [], c.image ? chartImageValues(c, joinRepository(registry2.images, c.image.name), `${version2}-${sha7}`) : void 0);
         const ref = `${registry2.charts}/${c.chart.name}:${chartTag(version2)}`;
         planned.chart = { name: c.chart.name, version: version2, ref };
         if (published2.get(ref)?.exists) {
@@ -58846,8 +58849,7 @@ function factRequest(ws, lane, opts) {
       return { refs: refsToLookUp(draft, true), remoteTags: [tag, ...componentTags], notesFor: tag, ci: true, releaseHostsFor: tag };
     }
     case "compose-up-local": {
-      const files = [...new Set(ws.config.components.flatMap((c) => c.compose ? [c.compose.file] : []))];
-      return { refs: [], remoteTags: [], ci: false, compose: { files, localImages: true } };
+      return { refs: [], remoteTags: [], ci: false, compose: { files: uniqueComposeFiles(ws.config.components), localImages: true } };
     }
     default:
       return { refs: [], remoteTags: [], ci: false };
@@ -58976,6 +58978,7 @@ function releaseHostFindings(checks, tag, tagPushedAtHead) {
 }
 
 // src/guardrails/compose-preflight.ts
+import { posix as posix6 } from "node:path";
 var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 function externalNetworks(doc) {
   const networks = isRecord(doc) && isRecord(doc.networks) ? doc.networks : {};
@@ -59002,13 +59005,13 @@ function composePreflight(config2, plan, facts) {
       findings.push({ code: "E_COMPOSE_NETWORK", severity: "error", message: `${file2} joins the external network ${other.join(", ")}, but ${config2.file} compose.network is ${network}: lanes creates ${network}, so the stack would not start (or not reach the others); use one name in both` });
     }
   }
-  const byFile = (c) => facts.files.get(c.compose.file)?.doc;
+  const factOf = (c) => facts.files.get(posix6.normalize(c.compose.file));
   for (const c of config2.components) {
     const variable = c.compose?.imageVar;
     if (!variable || !(variable in up.env)) continue;
-    const images = serviceImages(byFile(c));
+    const images = serviceImages(factOf(c)?.doc);
     const used = images.some((image) => new RegExp(`\\$\\{?${variable}(?![A-Za-z0-9_])`).test(image));
-    if (!used && facts.files.get(c.compose.file)?.doc) {
+    if (!used && factOf(c)?.doc) {
       findings.push({ code: "E_COMPOSE_IMAGE_VAR", severity: "error", component: c.name, message: `${c.name}: compose.imageVar ${variable} (${config2.file} components[${c.index}].compose.imageVar) is used by no service image in ${c.compose.file} (${images.join(", ") || "no image:"}); compose would run the file's default image instead of the local build: fix the name` });
     }
   }
@@ -59390,11 +59393,11 @@ function packageVersion() {
 }
 
 // src/init/propose.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix8 } from "node:path";
 
 // src/init/scan.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import { posix as posix6 } from "node:path";
+import { posix as posix7 } from "node:path";
 var IGNORED_DIR = /(^|\/)(node_modules|\.git|vendor|third_party|fixtures|__fixtures__|testdata|test|tests|\.lanes)\//;
 var PYTHON_VERSION_FILE = /(^|_)(version|about)\.py$|^__init__\.py$|^__version__\.py$/;
 var COMPOSE_FILE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/;
@@ -59402,9 +59405,9 @@ function scanRepository(files, read, tagNames = []) {
   const out = { dockerfiles: [], versionFiles: [], charts: [], composeFiles: [], envPins: [], tags: [], otherTags: [], skipped: [] };
   const sorted = [...files].filter((f) => !IGNORED_DIR.test(f)).sort(byDepthThenName);
   const rootName = {};
-  const chartDirs = new Set(sorted.filter((f) => posix6.basename(f) === "Chart.yaml").map((f) => posix6.dirname(f)));
+  const chartDirs = new Set(sorted.filter((f) => posix7.basename(f) === "Chart.yaml").map((f) => posix7.dirname(f)));
   for (const file2 of sorted) {
-    const base = posix6.basename(file2);
+    const base = posix7.basename(file2);
     if (base === "Dockerfile") {
       out.dockerfiles.push(file2);
       const v = dockerfileVersion(file2, read(file2));
@@ -59440,7 +59443,7 @@ function byDepthThenName(a, b) {
   return depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 function isSubchart(file2, chartDirs) {
-  const parts = posix6.dirname(file2).split("/");
+  const parts = posix7.dirname(file2).split("/");
   for (let i = parts.length - 2; i > 0; i--) {
     if (parts[i] === "charts" && chartDirs.has(parts.slice(0, i).join("/"))) return true;
   }
@@ -59460,7 +59463,7 @@ function dockerfileVersion(file2, text) {
   return { file: file2, format: "regex", version: m[3], pattern: `^${m[1]}[ \\t]+${m[2]}[ \\t]*=[ \\t]*"?(?<version>[0-9A-Za-z.+-]+)` };
 }
 function readVersionFile2(file2, read, skipped, rootName) {
-  const base = posix6.basename(file2);
+  const base = posix7.basename(file2);
   const format = inferFormat(file2);
   if (!format || format === "chart-yaml" || format === "env-pin") return void 0;
   if (format === "python" && !PYTHON_VERSION_FILE.test(base)) return void 0;
@@ -59482,8 +59485,8 @@ function readVersionFile2(file2, read, skipped, rootName) {
   if (format === "package-json") {
     const pkg = parseJson2(text);
     if (!pkg) return void 0;
-    if (typeof pkg.name === "string" && posix6.dirname(file2) === ".") rootName.value = pkg.name.replace(/^@[^/]+\//, "");
-    if (pkg.workspaces !== void 0 && posix6.dirname(file2) === ".") {
+    if (typeof pkg.name === "string" && posix7.dirname(file2) === ".") rootName.value = pkg.name.replace(/^@[^/]+\//, "");
+    if (pkg.workspaces !== void 0 && posix7.dirname(file2) === ".") {
       skipped.push({ file: file2, reason: "the workspace root's package.json: its packages are the components" });
       return void 0;
     }
@@ -59493,10 +59496,10 @@ function readVersionFile2(file2, read, skipped, rootName) {
     if (!parseJson2(text)) return void 0;
   }
   if (format === "pyproject") found.packageName = tomlName(text, ["project", "tool.poetry"]);
-  if (format === "pyproject" && posix6.dirname(file2) === ".") rootName.value ??= found.packageName;
+  if (format === "pyproject" && posix7.dirname(file2) === ".") rootName.value ??= found.packageName;
   if (format === "cargo-toml") found.packageName = tomlName(text, ["package"]);
   if (format === "cargo-lock") {
-    const sibling = read(posix6.join(posix6.dirname(file2), "Cargo.toml"));
+    const sibling = read(posix7.join(posix7.dirname(file2), "Cargo.toml"));
     const crate = sibling ? tomlName(sibling, ["package"]) : void 0;
     if (!crate) return void 0;
     found.package = crate;
@@ -59559,11 +59562,11 @@ function readChart2(file2, read) {
   const text = read(file2);
   const data = text === void 0 ? void 0 : readYaml(text);
   if (!isMap(data) || typeof data.name !== "string" || data.name === "") return { problem: "a Chart.yaml that cannot be read, or has no name: fix it (helm would refuse it too), then add the chart by hand" };
-  const path = posix6.dirname(file2);
+  const path = posix7.dirname(file2);
   const chart = { path, name: data.name };
   if (data.version !== void 0 && data.version !== null) chart.version = String(data.version);
   if (data.appVersion !== void 0 && data.appVersion !== null) chart.appVersion = String(data.appVersion);
-  const valuesText = read(posix6.join(path, "values.yaml"));
+  const valuesText = read(posix7.join(path, "values.yaml"));
   const values = valuesText === void 0 ? void 0 : readYaml(valuesText);
   const image = isMap(values) ? findImageMapping(values, "", 0) : void 0;
   if (image) {
@@ -59745,10 +59748,10 @@ function propose(scan, repo) {
     if (!c) byDir.set(dir, c = { dir, versionFiles: [], extraFiles: [], name: "", aliases: [], why: [], notes: [] });
     return c;
   };
-  for (const file2 of scan.dockerfiles) candidate(posix7.dirname(file2)).dockerfile = file2;
+  for (const file2 of scan.dockerfiles) candidate(posix8.dirname(file2)).dockerfile = file2;
   const secondary = [];
   for (const v of scan.versionFiles) {
-    if (PRIMARY.includes(v.format)) candidate(posix7.dirname(v.file)).versionFiles.push(v);
+    if (PRIMARY.includes(v.format)) candidate(posix8.dirname(v.file)).versionFiles.push(v);
     else secondary.push(v);
   }
   for (const c of byDir.values()) settleVersion(c);
@@ -59797,7 +59800,7 @@ function propose(scan, repo) {
     const chartVersions = [...new Set([chart.version, chart.appVersion].filter((v) => v !== void 0))];
     if (!c.version && chartVersions.length === 1 && chart.version) {
       c.version = chart.version;
-      c.versionFiles.push({ file: posix7.join(chart.path, "Chart.yaml"), format: "chart-yaml", version: chart.version });
+      c.versionFiles.push({ file: posix8.join(chart.path, "Chart.yaml"), format: "chart-yaml", version: chart.version });
       c.why.push(`version from ${chart.path}/Chart.yaml (no other version file)`);
     } else if (c.version && chartVersions.some((v) => v !== c.version)) {
       c.parkedChart = { chart, reason: `${chart.path}/Chart.yaml says version ${chart.version ?? "-"}, appVersion ${chart.appVersion ?? "-"}, but ${c.name} is at ${c.version}; lanes keeps a chart's version and appVersion at its component's version: align them (lanes bump ${c.name} --version ${c.version} after adding the chart), then uncomment` };
@@ -59809,7 +59812,7 @@ function propose(scan, repo) {
   }
   for (const v of secondary) {
     const c = owner(v.file);
-    if (!c || !c.versionFiles.some((p) => posix7.dirname(p.file) === posix7.dirname(v.file))) continue;
+    if (!c || !c.versionFiles.some((p) => posix8.dirname(p.file) === posix8.dirname(v.file))) continue;
     if (v.version === c.version) c.versionFiles.push(v);
     else c.notes.push(`${v.file} holds ${v.version}, not ${c.version}: not added (align it, then add it to version.files)`);
   }
@@ -59937,7 +59940,7 @@ function nameCandidate(c, scan) {
   }
   const image = [...images].sort((a, b) => b[1] - a[1])[0]?.[0];
   const pkg = c.versionFiles.find((v) => v.packageName)?.packageName;
-  const dirName = c.dir === "." ? "" : posix7.basename(c.dir);
+  const dirName = c.dir === "." ? "" : posix8.basename(c.dir);
   const name2 = image ?? (pkg ? slug(pkg) : void 0) ?? (c.chart ? chartStem(c.chart.name) : void 0) ?? slug(dirName);
   c.name = name2 || "app";
   c.why.push(image ? `named after its image ${image} (${c.chart?.imageRepository ? "values.yaml, " : ""}compose/env files)` : pkg ? `named after its package ${pkg}` : c.chart ? `named after its chart ${c.chart.name}` : `named after its directory ${dirName || "(root)"}`);
@@ -59962,9 +59965,9 @@ function serviceComponent(service, compose, byImage, owner) {
 function externalFrom(compose, byDir) {
   const service = compose.services.find((s) => s.defaultImage && !s.builds && splitImageRef(s.defaultImage).tag);
   if (!service || !/^[A-Za-z0-9_][A-Za-z0-9_./:@-]*$/.test(service.defaultImage)) return void 0;
-  const dir = posix7.dirname(compose.file);
+  const dir = posix8.dirname(compose.file);
   const ownDir = dir !== "." && !byDir.has(dir) && compose.services.filter((s) => s.image).length === 1;
-  const name2 = slug(ownDir ? posix7.basename(dir) : service.name) || "external";
+  const name2 = slug(ownDir ? posix8.basename(dir) : service.name) || "external";
   const c = { dir, versionFiles: [], extraFiles: [], name: name2, aliases: [], why: [`external: ${compose.file} pulls ${service.defaultImage}, which nothing here builds`], notes: [], compose: { file: compose, service } };
   for (const other of compose.services.filter((s) => s !== service && s.image)) c.notes.push(`${compose.file} also runs ${other.name} (${other.image}); it comes up with this file`);
   return c;
@@ -59991,7 +59994,7 @@ function toComponent(c, count, isCore = false) {
   if (files.length === 1) out.version = { file: files[0] };
   else if (files.length > 1) out.version = { files };
   if (c.dockerfile) {
-    const context = posix7.dirname(c.dockerfile);
+    const context = posix8.dirname(c.dockerfile);
     out.image = { name: c.name, ...context !== (out.path ?? ".") ? { context } : {} };
   }
   if (c.chart) {
@@ -60030,7 +60033,7 @@ function uniqueNames(list) {
   for (const c of list) {
     let name2 = c.name;
     if (seen.has(name2)) {
-      const parent = slug(posix7.basename(posix7.dirname(c.dir)));
+      const parent = slug(posix8.basename(posix8.dirname(c.dir)));
       name2 = parent && parent !== "." && !seen.has(`${parent}-${c.name}`) ? `${parent}-${c.name}` : c.name;
       for (let n = 2; seen.has(name2); n++) name2 = `${c.name}-${n}`;
       c.notes.push(`named ${name2}: "${c.name}" was taken by another component`);
@@ -60040,7 +60043,7 @@ function uniqueNames(list) {
   }
 }
 function nearest(path, byDir, accept) {
-  for (let d = path; ; d = posix7.dirname(d)) {
+  for (let d = path; ; d = posix8.dirname(d)) {
     const c = byDir.get(d);
     if (c && accept(d)) return c;
     if (d === "." || d === "/" || d === "") return void 0;
@@ -60569,6 +60572,12 @@ var Redactor = class {
   }
 };
 
+// src/exec/local-images.ts
+var IMAGE_LIST_ARGS = ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"];
+function parseImageList(stdout) {
+  return new Set(stdout.split("\n").filter((line) => line && !line.includes("<none>")));
+}
+
 // src/charts/annotate-chart.ts
 var import_yaml8 = __toESM(require_dist(), 1);
 function annotateChartYaml(content, annotations) {
@@ -60683,6 +60692,7 @@ function remoteSaid(stderr) {
 }
 export {
   GuardrailError,
+  IMAGE_LIST_ARGS,
   LanesError,
   Redactor,
   StepError,
@@ -60702,6 +60712,7 @@ export {
   lockLost,
   loginHost,
   parseBuildArgs,
+  parseImageList,
   parseLane,
   parseNames,
   parseRef,

@@ -1,7 +1,9 @@
 import { dag, type File, type Secret, type Socket } from '@dagger.io/dagger';
 import { DOCKER_CLI_IMAGE } from './images.js';
 import {
+  IMAGE_LIST_ARGS,
   LanesError,
+  parseImageList,
   parseBuildArgs,
   parseNames,
   positiveInt,
@@ -85,7 +87,7 @@ async function localImages(socket: Socket): Promise<Set<string>> {
     .container()
     .from(DOCKER_CLI_IMAGE)
     .withUnixSocket('/var/run/docker.sock', socket)
-    .withExec(['docker', 'image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])
+    .withExec(['docker', ...IMAGE_LIST_ARGS])
     .stdout();
-  return new Set(listed.split('\n').filter((l) => l && !l.includes('<none>')));
+  return parseImageList(listed);
 }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { IMAGE_LIST_ARGS, parseImageList } from '../exec/local-images.js';
 import { resolve } from 'node:path';
 import type { CommandContext } from '../commands/context.js';
 import { UsageError } from '../errors.js';
@@ -86,8 +87,8 @@ export function hostContext(ctx: CommandContext, flags: ReachFlags, plan: Plan, 
 /** `repository:tag` of every image in the host's Docker; a Docker that cannot be asked lists none (the preflight then says what is missing). */
 function listLocalImages(docker: string): Promise<Set<string>> {
   return new Promise((resolveList) => {
-    execFile(docker, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
-      resolveList(new Set(error ? [] : stdout.split('\n').filter((l) => l && !l.includes('<none>'))));
+    execFile(docker, [...IMAGE_LIST_ARGS], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+      resolveList(error ? new Set() : parseImageList(stdout));
     });
   });
 }

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { Component, LanesConfig } from '../config/model.js';
 import type { Plan } from '../plan/types.js';
 import type { Finding } from './finding.js';
@@ -54,13 +55,14 @@ export function composePreflight(config: LanesConfig, plan: Plan, facts: Compose
       findings.push({ code: 'E_COMPOSE_NETWORK', severity: 'error', message: `${file} joins the external network ${other.join(', ')}, but ${config.file} compose.network is ${network}: lanes creates ${network}, so the stack would not start (or not reach the others); use one name in both` });
     }
   }
-  const byFile = (c: Component) => facts.files.get(c.compose!.file)?.doc;
+  // Facts are keyed by the normalised path, as the compose step lists the files.
+  const factOf = (c: Component) => facts.files.get(posix.normalize(c.compose!.file));
   for (const c of config.components) {
     const variable = c.compose?.imageVar;
     if (!variable || !(variable in up.env)) continue;
-    const images = serviceImages(byFile(c));
+    const images = serviceImages(factOf(c)?.doc);
     const used = images.some((image) => new RegExp(`\\$\\{?${variable}(?![A-Za-z0-9_])`).test(image));
-    if (!used && facts.files.get(c.compose!.file)?.doc) {
+    if (!used && factOf(c)?.doc) {
       findings.push({ code: 'E_COMPOSE_IMAGE_VAR', severity: 'error', component: c.name, message: `${c.name}: compose.imageVar ${variable} (${config.file} components[${c.index}].compose.imageVar) is used by no service image in ${c.compose!.file} (${images.join(', ') || 'no image:'}); compose would run the file's default image instead of the local build: fix the name` });
     }
   }

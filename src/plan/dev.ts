@@ -1,7 +1,7 @@
 import type { Finding } from '../guardrails/finding.js';
 import { laneGuardrails } from '../guardrails/lane-guardrails.js';
 import { workspaceFindings } from '../guardrails/workspace-findings.js';
-import { chartTag, joinRef } from '../registry/image-ref.js';
+import { chartTag, joinRef, joinRepository } from '../registry/image-ref.js';
 import type { PublishedFact } from '../registry/published.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { buildImageStep, packageChartStep } from './build-steps.js';
@@ -50,7 +50,7 @@ export function planDev(ws: Workspace, opts: PlanOptions = {}, published: Readon
       }
       if (c.chart) {
         // The chart runs the image this lane pushes, by its immutable tag.
-        const pkg = packageChartStep(ws, c, version, opts, [], c.image ? chartImageValues(c, `${registry.images.replace(/\/+$/, '')}/${c.image.name}`, `${version}-${sha7}`) : undefined);
+        const pkg = packageChartStep(ws, c, version, opts, [], c.image ? chartImageValues(c, joinRepository(registry.images, c.image.name), `${version}-${sha7}`) : undefined);
         const ref = `${registry.charts}/${c.chart.name}:${chartTag(version)}`;
         planned.chart = { name: c.chart.name, version, ref };
         if (published.get(ref)?.exists) {

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { componentTagName } from '../git/tag-template.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { uniqueComposeFiles } from './compose.js';
 import { planDev } from './dev.js';
 import { NO_FACTS, type LaneFacts } from './lane-facts.js';
 import type { LaneOptions } from './plan-lane.js';
@@ -42,8 +43,7 @@ export function factRequest(ws: Workspace, lane: Lane, opts: LaneOptions): FactR
       return { refs: refsToLookUp(draft, true), remoteTags: [tag, ...componentTags], notesFor: tag, ci: true, releaseHostsFor: tag };
     }
     case 'compose-up-local': {
-      const files = [...new Set(ws.config.components.flatMap((c) => (c.compose ? [c.compose.file] : [])))];
-      return { refs: [], remoteTags: [], ci: false, compose: { files, localImages: true } };
+      return { refs: [], remoteTags: [], ci: false, compose: { files: uniqueComposeFiles(ws.config.components), localImages: true } };
     }
     default:
       return { refs: [], remoteTags: [], ci: false };

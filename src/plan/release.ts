@@ -5,7 +5,7 @@ import { workspaceFindings } from '../guardrails/workspace-findings.js';
 import { componentTagName, componentTagTemplate, readTag, renderTag, type TagReading } from '../git/tag-template.js';
 import type { Component, LanesConfig } from '../config/model.js';
 import type { LaneFacts } from './lane-facts.js';
-import { chartTag, joinRef } from '../registry/image-ref.js';
+import { chartTag, joinRef, joinRepository } from '../registry/image-ref.js';
 import { BUILD_INPUTS_KEY } from '../registry/published.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { lastReleases, type ReleaseRecord } from '../git/release-history.js';
@@ -170,7 +170,7 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
     }
     if (c.chart) {
       // The released chart runs the released image.
-      const pkg = packageChartStep(ws, c, version, { ...opts, outDir }, [], c.image ? chartImageValues(c, `${registry.images.replace(/\/+$/, '')}/${c.image.name}`, version) : undefined);
+      const pkg = packageChartStep(ws, c, version, { ...opts, outDir }, [], c.image ? chartImageValues(c, joinRepository(registry.images, c.image.name), version) : undefined);
       const ref = `${registry.charts}/${c.chart.name}:${chartTag(version)}`;
       planned.chart = { name: c.chart.name, version, ref };
       plan.steps.push(pkg);

@@ -72,7 +72,12 @@ export function chartTag(version: string): string {
   return version.replaceAll('+', '_');
 }
 
+/** `host/ns` + name -> `host/ns/name`: the repository an image is pushed to. */
+export function joinRepository(namespace: string, name: string): string {
+  return `${namespace.replace(/\/+$/, '')}/${name}`;
+}
+
 /** `host/ns` + name + tag -> `host/ns/name:tag`. */
 export function joinRef(namespace: string, name: string, tag: string): string {
-  return `${namespace.replace(/\/+$/, '')}/${name}:${tag}`;
+  return `${joinRepository(namespace, name)}:${tag}`;
 }
