@@ -1,13 +1,16 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve, posix } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { inferFormat } from '../versions/format-registry.js';
 import { configSchema, VERSION_FORMATS, type RawComponent, type RawConfig } from './schema.js';
 import type { ChartSpec, Component, ImageSpec, LanesConfig, VersionFileSpec } from './model.js';
 import { findCollisions } from './collisions.js';
 import { tagTemplateClashes } from '../git/tag-template.js';
-import { formatYamlPath, lineOf } from './yaml-path.js';
+import { formatYamlPath, lineOf, type PathKey } from './yaml-path.js';
+import { readPlainYaml } from './plain-yaml.js';
+import { describeAliasError, MAX_ALIAS_COUNT } from './yaml-aliases.js';
+import { readChartYaml } from '../charts/read-chart-yaml.js';
 import { MAX_PATTERN_LENGTH, nestedQuantifier } from './value-checks.js';
 import { checkRepoPath, escapingSymlinks, NotATextFileError, readRegularFile, type PathKind } from '../workspace/repo-files.js';
 
@@ -26,8 +29,68 @@ export function loadConfig(rootDir: string): LanesConfig {
     throw new ConfigError([{ file: root, path: '', message: 'not a directory; pass the monorepo root with --source <dir>' }], 'cannot load the monorepo');
   }
   const text = readConfigText(full);
+  const { data, lineAt } = readConfigYaml(text, file);
+  const parsed = configSchema.safeParse(data ?? {});
+  if (!parsed.success) {
+    const issues = flattenIssues(parsed.error.issues).map((issue) => {
+      const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
+      // An unknown key is best shown on its own line, not its parent's.
+      const at = issue.code === 'unrecognized_keys' && issue.keys?.length ? [...path, issue.keys[0]!] : path;
+      return { file, line: lineAt(at), path: formatYamlPath(path), message: describeZodIssue(issue) };
+    });
+    throw new ConfigError(issues);
+  }
+
+  const issues: ConfigIssue[] = [];
+  const add = (path: string, message: string) => {
+    const keys = path.split(/\.|\[|\]/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+    issues.push({ file, line: lineAt(keys), path, message });
+  };
+  const config = normalise(parsed.data, root, file, add);
+  for (const issue of findCollisions(config)) add(issue.path, issue.message);
+  // Two components tagged alike could not have their histories told apart (checked here, with every other cross-component rule, so all problems show at once).
+  for (const issue of tagTemplateClashes(config)) add(issue.path, issue.message);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config;
+}
+
+type AddIssue = (path: string, message: string) => void;
+
+/**
+ * lanes.yaml's data, and the line of a YAML path for error messages. Plain
+ * YAML (nearly every lanes.yaml) is read by the fast reader; the `yaml`
+ * package parses the file only for what the fast reader declines — where it
+ * reports syntax errors — or when an error needs a line number.
+ */
+function readConfigYaml(text: string, file: string): { data: unknown; lineAt: (path: readonly PathKey[]) => number | undefined } {
+  let full: { doc: Document; counter: LineCounter } | undefined;
+  const parseFull = () => (full ??= parseYamlDocument(text, file));
+  const plain = readPlainYaml(text);
+  let data: unknown;
+  if (plain) data = plain.value;
+  else {
+    const { doc } = parseFull();
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      throw new ConfigError([{ file, path: '', message: describeAliasError(e as Error) }], 'lanes.yaml is not valid YAML');
+    }
+  }
+  const lineAt = (path: readonly PathKey[]) => {
+    try {
+      const { doc, counter } = parseFull();
+      return lineOf(doc, counter, path);
+    } catch {
+      return undefined;
+    }
+  };
+  return { data, lineAt };
+}
+
+/** lanes.yaml as a `yaml` Document with line positions; a syntax error is a ConfigError naming its line. */
+function parseYamlDocument(text: string, file: string): { doc: Document; counter: LineCounter } {
   const counter = new LineCounter();
-  let doc: ReturnType<typeof parseDocument>;
+  let doc: Document;
   try {
     doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   } catch (e) {
@@ -40,40 +103,8 @@ export function loadConfig(rootDir: string): LanesConfig {
       'lanes.yaml is not valid YAML',
     );
   }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (e) {
-    throw new ConfigError([{ file, path: '', message: describeAliasError(e as Error) }], 'lanes.yaml is not valid YAML');
-  }
-  const parsed = configSchema.safeParse(data ?? {});
-  if (!parsed.success) {
-    const issues = flattenIssues(parsed.error.issues).map((issue) => {
-      const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
-      // An unknown key is best shown on its own line, not its parent's.
-      const at = issue.code === 'unrecognized_keys' && issue.keys?.length ? [...path, issue.keys[0]!] : path;
-      return { file, line: lineOf(doc, counter, at), path: formatYamlPath(path), message: describeZodIssue(issue) };
-    });
-    throw new ConfigError(issues);
-  }
-
-  const issues: ConfigIssue[] = [];
-  const add = (path: string, message: string) => {
-    const keys = path.split(/\.|\[|\]/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
-    issues.push({ file, line: lineOf(doc, counter, keys), path, message });
-  };
-  const config = normalise(parsed.data, root, file, add);
-  for (const issue of findCollisions(config)) add(issue.path, issue.message);
-  // Two components tagged alike could not have their histories told apart (checked here, with every other cross-component rule, so all problems show at once).
-  for (const issue of tagTemplateClashes(config)) add(issue.path, issue.message);
-  if (issues.length > 0) throw new ConfigError(issues);
-  return config;
+  return { doc, counter };
 }
-
-type AddIssue = (path: string, message: string) => void;
-
-/** YAML aliases (`*name`) lanes.yaml may expand: plenty for sharing a block, far too few for a "billion laughs" bomb. */
-const MAX_ALIAS_COUNT = 100;
 
 /** lanes.yaml's text, refusing a directory, a FIFO or a huge file (which would hang or exhaust memory) with a ConfigError. */
 function readConfigText(full: string): string {
@@ -89,15 +120,6 @@ function readConfigText(full: string): string {
     if (code === 'ELOOP') return fail('is a symlink loop; make lanes.yaml a regular file');
     return fail(`cannot be read (${code ?? (e as Error).message}); check its permissions`);
   }
-}
-
-function describeAliasError(e: Error): string {
-  if (/Excessive alias count/.test(e.message)) {
-    return `YAML aliases expand more than ${MAX_ALIAS_COUNT} times (an alias bomb, or far more sharing than lanes.yaml needs); write the repeated values out`;
-  }
-  const unresolved = /Unresolved alias[^:]*: (.*)$/.exec(e.message);
-  if (unresolved) return `YAML alias *${unresolved[1]} refers to no anchor; define &${unresolved[1]} before it is used, or write the value out`;
-  return `YAML cannot be read: ${e.message.split('\n')[0]}`;
 }
 
 /** What a path of `kind` is called in messages. */
@@ -294,20 +316,9 @@ function readChart(root: string, chartFile: string): { name: string } | { proble
   } catch (e) {
     return { problem: e instanceof NotATextFileError ? e.reason : `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
   }
-  const counter = new LineCounter();
-  let doc: ReturnType<typeof parseDocument>;
-  let data: unknown;
-  try {
-    doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0]!;
-      const what = e.code === 'DUPLICATE_KEY' ? 'has a duplicate key' : 'is not valid YAML';
-      return { problem: `${what} at line ${counter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}; fix the chart (helm would refuse it too)` };
-    }
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (e) {
-    return { problem: `is not valid YAML: ${describeAliasError(e as Error)}` };
-  }
+  const parsed = readChartYaml(text);
+  if ('problem' in parsed) return parsed;
+  const data = parsed.data;
   const chart = data as { name?: unknown; version?: unknown } | null;
   if (chart === null || typeof chart !== 'object' || Array.isArray(chart)) return { problem: 'is not a YAML mapping; a Chart.yaml holds apiVersion, name, version, …' };
   if (typeof chart.name !== 'string' || chart.name === '') return { problem: 'has no name:; add name: <chart name>' };

@@ -17,7 +17,9 @@ export function registryErrors(published: ReadonlyMap<string, PublishedFact>): F
   for (const f of published.values()) {
     if (!f.error) continue;
     const key = `${parseRef(f.ref).registry} ${f.error.code}`;
-    groups.set(key, [...(groups.get(key) ?? []), f]);
+    const group = groups.get(key);
+    if (group) group.push(f);
+    else groups.set(key, [f]);
   }
   return [...groups.values()].map((facts) => {
     const first = facts[0]!;

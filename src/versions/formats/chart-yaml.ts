@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { readChartYaml } from '../../charts/read-chart-yaml.js';
 import type { VersionFormat, VersionToken } from '../token.js';
 import { tokenFromGroup, VersionFormatError } from '../token.js';
 
@@ -11,13 +11,8 @@ export const chartYaml: VersionFormat = {
   locate(content) {
     // The tokens are found line by line, but the file must be YAML helm accepts: a
     // duplicate key or a syntax error would otherwise read as "no version".
-    const counter = new LineCounter();
-    const doc = parseDocument(content, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-    const e = doc.errors[0];
-    if (e) {
-      const what = e.code === 'DUPLICATE_KEY' ? 'has a duplicate key' : 'is not valid YAML';
-      throw new VersionFormatError(`${what} at line ${counter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}; fix the chart (helm would refuse it too)`);
-    }
+    const parsed = readChartYaml(content);
+    if ('problem' in parsed) throw new VersionFormatError(parsed.problem);
     const tokens: VersionToken[] = [];
     const re = /^(version|appVersion):[ \t]*(["']?)([^"'\s#]+)\2[ \t]*(#[^\r\n]*)?\r?$/dgm;
     for (const m of content.matchAll(re)) tokens.push(tokenFromGroup(m as RegExpExecArray, 3, m[1]!));
