@@ -4,24 +4,35 @@
 // than any source file would hide an edit, so the sources run through tsx
 // (a dev dependency, present in a checkout) until `npm run build`.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import module from 'node:module';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'dist', 'lanes.mjs');
 const sources = join(root, 'src');
 
-function newestSource(dir) {
-  let newest = 0;
+/** Whether any file under dir was modified after `time` (stops at the first one). */
+function modifiedAfter(dir, time) {
+  // Plain concatenation, not path.join: with join's normalisation this walk over ~125 files
+  // cost ~3-4 ms on every run in a checkout, ~1.5 ms without (Node 20).
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+    const path = dir + sep + entry.name;
+    if (entry.isDirectory() ? modifiedAfter(path, time) : statSync(path).mtimeMs > time) return true;
   }
-  return newest;
+  return false;
+}
+
+// Node >= 22.1 can keep the compiled bundle on disk between runs; older Nodes have no such
+// function, and a cache that cannot be set up only costs the compile it would have saved.
+try {
+  module.enableCompileCache?.();
+} catch {
+  // ignored: the cache is an optimisation
 }
 
 const checkout = existsSync(sources);
-const useBundle = existsSync(bundle) && (!checkout || statSync(bundle).mtimeMs >= newestSource(sources));
+const useBundle = existsSync(bundle) && (!checkout || !modifiedAfter(sources, statSync(bundle).mtimeMs));
 let main;
 if (useBundle) ({ main } = await import(bundle));
 else if (checkout) {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ const scope = testScope('installed-package');
  * through `npx lanes` with nothing but the package's runtime dependencies.
  */
 let app: string;
+let bare: string | undefined;
 let tarball: string;
 beforeAll(() => {
   const packDir = mkdtempSync(join(tmpdir(), 'lanes-pack-'));
@@ -26,11 +27,14 @@ beforeAll(() => {
   execFileSync('npm', ['init', '-y'], { cwd: app, stdio: 'ignore' });
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], { cwd: app, stdio: 'pipe' });
 }, 180_000);
-afterAll(() => rmSync(app, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(app, { recursive: true, force: true });
+  if (bare) rmSync(bare, { recursive: true, force: true });
+});
 
-/** `npx lanes …` in the user's repository, from the installed package only. */
-function npxLanes(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync('npx', ['--no-install', 'lanes', ...args], { cwd: app, env: { ...env, NODE_PATH: '' }, encoding: 'utf8' });
+/** `npx lanes …` in the user's repository (or another install, `cwd`), from the installed package only. */
+function npxLanes(args: string[], env: NodeJS.ProcessEnv = process.env, cwd = app) {
+  const r = spawnSync('npx', ['--no-install', 'lanes', ...args], { cwd, env: { ...env, NODE_PATH: '' }, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -46,6 +50,28 @@ describe('the installed package', () => {
     const r = npxLanes(['--version']);
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe(JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: PROJECT_ROOT, encoding: 'utf8' })).version);
+  });
+
+  it('starts the CLI from its one bundle: no dependency is loaded from node_modules, undici only to talk to a network', () => {
+    // The same install with every package but lanes removed from node_modules: commander, yaml,
+    // zod, semver… must be inside dist/lanes.mjs, and undici (kept external, imported lazily for
+    // network calls) must not be imported by commands that make none.
+    bare = mkdtempSync(join(tmpdir(), 'lanes-bare-app-'));
+    cpSync(app, bare, { recursive: true, verbatimSymlinks: true });
+    const modules = join(bare, 'node_modules');
+    for (const name of readdirSync(modules)) if (name !== 'lanes' && name !== '.bin') rmSync(join(modules, name), { recursive: true, force: true });
+    expect(readdirSync(modules).sort()).toEqual(['.bin', 'lanes']);
+    // What this install lacks is really needed by anything that leaves its dependencies external: the library entry.
+    const library = spawnSync('node', ['--input-type=module', '-e', "await import('lanes')"], { cwd: bare, env: { ...process.env, NODE_PATH: '' }, encoding: 'utf8' });
+    expect(library.status).not.toBe(0);
+    expect(library.stderr).toContain('ERR_MODULE_NOT_FOUND');
+
+    const version = npxLanes(['--version'], process.env, bare);
+    expect(version.stderr).toBe('');
+    expect(version.code).toBe(0);
+    const status = npxLanes(['status', '--source', exampleRepo(), '--json'], process.env, bare);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout).rows.map((r: { component: string }) => r.component)).toContain('dsx-connect');
   });
 
   it('is importable as a library, compiled JavaScript with declarations', () => {
