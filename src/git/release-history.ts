@@ -116,6 +116,17 @@ export function releaseHistory(config: LanesConfig, tags: readonly TagRef[]): Re
     if (parsed.compare(b.high) > 0) [b.high, entry.highest] = [parsed, record];
   };
   const productVersions = new Map<ReleaseRecord, semver.SemVer>();
+  // Only where some template's prefix ends can a version start: no slice or look-up elsewhere.
+  const prefixLengths = new Set([...byPrefix.keys()].map((p) => p.length));
+  // Many tags carry the same version text (every component's 1.2.0): each text is parsed once.
+  // The parsed versions are only compared, never changed, so sharing them is safe.
+  const parsedText = new Map<string, ReturnType<typeof parseVersion>>();
+  const parse = (text: string) => {
+    if (parsedText.has(text)) return parsedText.get(text);
+    const parsed = parseVersion(text);
+    parsedText.set(text, parsed);
+    return parsed;
+  };
 
   for (const tag of tags) {
     const reachable = tag.reachable !== false;
@@ -125,13 +136,13 @@ export function releaseHistory(config: LanesConfig, tags: readonly TagRef[]): Re
     // A version starts with a digit: only those places can end a template's prefix.
     for (let i = 0; i < tag.name.length; i++) {
       const ch = tag.name.charCodeAt(i);
-      if (ch < 48 || ch > 57) continue;
+      if (ch < 48 || ch > 57 || !prefixLengths.has(i)) continue;
       const candidates = byPrefix.get(tag.name.slice(0, i));
       if (!candidates) continue;
       for (const owner of candidates) {
         if (!tag.name.endsWith(owner.suffix) || tag.name.length - owner.suffix.length <= i) continue;
         const text = tag.name.slice(i, tag.name.length - owner.suffix.length);
-        const parsed = parseVersion(text);
+        const parsed = parse(text);
         if (!parsed) continue;
         if (!(parsed instanceof semver.SemVer)) {
           invalid ??= { tag: tag.name, template: owner.template, reason: parsed.reason };

@@ -32,9 +32,36 @@ export interface RepoFacts {
 const NOT_A_REPO: RepoFacts = { isRepo: false, shallow: false, dirty: [], tags: [], prefix: '' };
 
 /** Gathers RepoFacts with a handful of git processes, independent of the repo's size. */
-export async function readRepoFacts(root: string): Promise<RepoFacts> {
+export function readRepoFacts(root: string): Promise<RepoFacts> {
+  return startRepoFacts(root).facts;
+}
+
+/** What the release history needs of the repository: known as soon as the quick git processes are done. */
+export interface HistoryFacts {
+  head?: string;
+  prefix: string;
+  /** The very array RepoFacts.tags will be, so what is computed from it is shared. */
+  tags: TagRef[];
+}
+
+export interface RepoFactsInFlight {
+  /** All of RepoFacts; rejects (or throws the ExecError) exactly as readRepoFacts does. */
+  facts: Promise<RepoFacts>;
+  /**
+   * HEAD, the prefix and the tags, once those processes are done, without
+   * waiting for `git status` (the slowest by far in a large tree): a caller
+   * can start diffing release commits meanwhile. Undefined outside a
+   * repository or when listing the tags failed; `facts` then says what
+   * happened. Never rejects.
+   */
+  history: Promise<HistoryFacts | undefined>;
+}
+
+/** Starts readRepoFacts' git processes, all at once, and hands out their answers as they come. */
+export function startRepoFacts(root: string): RepoFactsInFlight {
   // All at once: outside a repository each simply fails, which costs less than asking first and waiting.
-  const [top, head, branch, status, tags, merged, remote] = await Promise.all([
+  type Run = Promise<GitResult>;
+  const started = attempt((): [Run, Run, Run, Run, Run, Run, Run] => [
     runGit(root, ['rev-parse', '--is-inside-work-tree', '--is-shallow-repository', '--show-prefix']),
     runGit(root, ['log', '-1', '--format=%H %cI', 'HEAD']),
     runGit(root, ['symbolic-ref', '-q', '--short', 'HEAD']),
@@ -45,23 +72,56 @@ export async function readRepoFacts(root: string): Promise<RepoFacts> {
     runGit(root, ['for-each-ref', '--merged=HEAD', '--format=%(refname:lstrip=2)', 'refs/tags']),
     runGit(root, ['remote', 'get-url', 'origin']),
   ]);
-  if (top.code !== 0) return NOT_A_REPO;
-  const [, shallowLine, prefixLine] = top.stdout.split('\n');
-  const shallow = shallowLine?.trim() === 'true';
-  if (status.code !== 0) throw new ExecError('git status --porcelain', status.code, status.stderr);
-  if (tags.code !== 0) throw new ExecError('git for-each-ref refs/tags', tags.code, tags.stderr);
-  return {
-    isRepo: true,
-    head: head.code === 0 ? head.stdout.split(' ')[0] : undefined,
-    headTime: head.code === 0 ? head.stdout.trim().split(' ')[1] : undefined,
-    branch: branch.code === 0 ? branch.stdout.trim() : undefined,
-    shallow,
-    dirty: status.stdout.split('\0').filter((entry) => /^[ A-Z?!]{2} ./.test(entry)).map((entry) => entry.slice(3)),
-    // A shallow clone's history stops at its boundary: there, which tags HEAD contains is unknown, not "none".
-    tags: parseTags(tags.stdout, merged.code === 0 && !shallow ? new Set(merged.stdout.split('\n').filter(Boolean)) : undefined),
-    remoteUrl: remote.code === 0 ? withoutUserinfo(remote.stdout.trim()) : undefined,
-    prefix: (prefixLine ?? '').trim(),
-  };
+  if (!Array.isArray(started)) {
+    const facts = Promise.reject(started.error);
+    return { facts, history: facts.then(() => undefined, () => undefined) };
+  }
+  const [top, head, branch, status, tags, merged, remote] = started;
+  const early = Promise.all([top, head, tags, merged]).then(([topR, headR, tagsR, mergedR]) => {
+    if (topR.code !== 0 || tagsR.code !== 0) return undefined;
+    const [, shallowLine, prefixLine] = topR.stdout.split('\n');
+    const shallow = shallowLine?.trim() === 'true';
+    return {
+      shallow,
+      prefix: (prefixLine ?? '').trim(),
+      head: headR.code === 0 ? headR.stdout.split(' ')[0] : undefined,
+      headTime: headR.code === 0 ? headR.stdout.trim().split(' ')[1] : undefined,
+      // A shallow clone's history stops at its boundary: there, which tags HEAD contains is unknown, not "none".
+      tags: parseTags(tagsR.stdout, mergedR.code === 0 && !shallow ? new Set(mergedR.stdout.split('\n').filter(Boolean)) : undefined),
+    };
+  });
+  const history = early.then(
+    (e) => (e ? { head: e.head, prefix: e.prefix, tags: e.tags } : undefined),
+    () => undefined,
+  );
+  const facts = (async (): Promise<RepoFacts> => {
+    const [topR, , branchR, statusR, tagsR, , remoteR] = await Promise.all([top, head, branch, status, tags, merged, remote]);
+    if (topR.code !== 0) return NOT_A_REPO;
+    if (statusR.code !== 0) throw new ExecError('git status --porcelain', statusR.code, statusR.stderr);
+    if (tagsR.code !== 0) throw new ExecError('git for-each-ref refs/tags', tagsR.code, tagsR.stderr);
+    const e = (await early)!;
+    return {
+      isRepo: true,
+      head: e.head,
+      headTime: e.headTime,
+      branch: branchR.code === 0 ? branchR.stdout.trim() : undefined,
+      shallow: e.shallow,
+      dirty: statusR.stdout.split('\0').filter((entry) => /^[ A-Z?!]{2} ./.test(entry)).map((entry) => entry.slice(3)),
+      tags: e.tags,
+      remoteUrl: remoteR.code === 0 ? withoutUserinfo(remoteR.stdout.trim()) : undefined,
+      prefix: e.prefix,
+    };
+  })();
+  return { facts, history };
+}
+
+/** `f()`, or what it threw: a git runner that throws at once must fail the promise, not the caller. */
+function attempt<T>(f: () => T): T | { error: unknown } {
+  try {
+    return f();
+  } catch (error) {
+    return { error };
+  }
 }
 
 function parseTags(listing: string, reachable: ReadonlySet<string> | undefined): TagRef[] {
@@ -69,7 +129,7 @@ function parseTags(listing: string, reachable: ReadonlySet<string> | undefined):
   for (const line of listing.split('\n')) {
     if (!line) continue;
     const [name, object, peeled] = line.split('\0');
-    out.push({ name: name!, commit: peeled || object!, ...(reachable ? { reachable: reachable.has(name!) } : {}) });
+    out.push(reachable ? { name: name!, commit: peeled || object!, reachable: reachable.has(name!) } : { name: name!, commit: peeled || object! });
   }
   return out;
 }
@@ -88,10 +148,26 @@ async function listTags(root: string): Promise<GitResult> {
 /**
  * Files changed between each given commit and HEAD, in one `git diff-tree
  * --stdin` process for all of them (a repo with 200 components must not cost
- * 200 processes). Commits absent from a shallow clone come back as undefined.
+ * 200 processes), or two for many commits. Commits absent from a shallow
+ * clone come back as undefined.
  */
 export async function changedFilesSince(root: string, head: string, commits: readonly string[], prefix = ''): Promise<Map<string, string[] | undefined>> {
   const unique = [...new Set(commits)];
+  if (unique.length < SPLIT_AT) return changedFilesOf(root, head, unique, prefix);
+  // Each commit's diff is its own: two processes, each taking every other commit (old and new ones
+  // alike), run on two cores while lanes waits for them. Diffing dozens of commits against a large
+  // tree is the longest wait of `status`.
+  const halves = [unique.filter((_, i) => i % 2 === 0), unique.filter((_, i) => i % 2 === 1)];
+  const [even, odd] = await Promise.all(halves.map((half) => changedFilesOf(root, head, half, prefix)));
+  const result = new Map<string, string[] | undefined>();
+  for (const c of unique) result.set(c, even!.has(c) ? even!.get(c) : odd!.get(c));
+  return result;
+}
+
+/** How many distinct release commits make changedFilesSince diff in two processes instead of one. */
+const SPLIT_AT = 8;
+
+async function changedFilesOf(root: string, head: string, unique: readonly string[], prefix: string): Promise<Map<string, string[] | undefined>> {
   const result = new Map<string, string[] | undefined>();
   if (unique.length === 0) return result;
   // --always prints each commit's line even when nothing changed; a commit git does not have prints none and stays undefined.

@@ -3,6 +3,7 @@ import semver from 'semver';
 import { ConfigError, VersionFileError, type ConfigIssue } from '../errors.js';
 import type { Component, LanesConfig, VersionFileSpec } from '../config/model.js';
 import { FORMATS } from './format-registry.js';
+import { withPatternsMatched, type PatternJob } from './formats/regex-file.js';
 import { strictSemver } from './next-version.js';
 import { VersionFormatError, type VersionToken } from './token.js';
 import { NotATextFileError, readRegularFile, realPathInside } from '../workspace/repo-files.js';
@@ -79,13 +80,23 @@ export function readVersionFile(root: string, file: string): { content: string; 
   }
 }
 
-/** Reads and locates every version file of a component; problems are returned, not thrown. */
-export function locateComponentFiles(root: string, component: Component, configFile: string): { files: LocatedFile[]; issues: ConfigIssue[] } {
+type VersionFileRead = ReturnType<typeof readVersionFile>;
+
+/**
+ * Reads and locates every version file of a component; problems are returned, not thrown.
+ * `readFile` gives a file's text (readVersionFile unless the caller read them ahead).
+ */
+export function locateComponentFiles(
+  root: string,
+  component: Component,
+  configFile: string,
+  readFile: (spec: VersionFileSpec) => VersionFileRead = (spec) => readVersionFile(root, spec.file),
+): { files: LocatedFile[]; issues: ConfigIssue[] } {
   const files: LocatedFile[] = [];
   const issues: ConfigIssue[] = [];
   for (const spec of component.versionFiles) {
     const issue = (message: string, code?: ConfigIssue['code']) => issues.push({ file: spec.file, path: '', message: `${message} (named at ${configFile} ${spec.yamlPath})`, ...(code ? { code } : {}) });
-    const read = readVersionFile(root, spec.file);
+    const read = readFile(spec);
     if ('problem' in read) {
       issue(read.problem);
       continue;
@@ -132,15 +143,39 @@ export function summariseVersions(component: Component, files: readonly LocatedF
 
 /** Every component's checked-in version. Unreadable or malformed version files fail with one ConfigError listing all. */
 export function readAllVersions(config: LanesConfig): Map<string, ComponentVersion> {
-  const out = new Map<string, ComponentVersion>();
-  const issues: ConfigIssue[] = [];
+  // Every file is read first, so that the regex formats' matches can run as one batch under
+  // their time limit (see withPatternsMatched). A read that throws is thrown when its turn
+  // comes, after the issues of the files before it, as when each was read in its turn.
+  const reads = new Map<VersionFileSpec, VersionFileRead | { thrown: unknown }>();
+  const jobs: PatternJob[] = [];
   for (const c of config.components) {
-    const located = locateComponentFiles(config.root, c, config.file);
-    issues.push(...located.issues);
-    out.set(c.name, summariseVersions(c, located.files));
+    for (const spec of c.versionFiles) {
+      let read: VersionFileRead | { thrown: unknown };
+      try {
+        read = readVersionFile(config.root, spec.file);
+      } catch (thrown) {
+        read = { thrown };
+      }
+      reads.set(spec, read);
+      if (spec.format === 'regex' && spec.pattern !== undefined && 'content' in read) jobs.push({ pattern: spec.pattern, content: read.content });
+    }
   }
-  if (issues.length > 0) throw new ConfigError(issues, 'version files cannot be read');
-  return out;
+  const readAhead = (spec: VersionFileSpec): VersionFileRead => {
+    const read = reads.get(spec)!;
+    if ('thrown' in read) throw read.thrown;
+    return read;
+  };
+  return withPatternsMatched(jobs, () => {
+    const out = new Map<string, ComponentVersion>();
+    const issues: ConfigIssue[] = [];
+    for (const c of config.components) {
+      const located = locateComponentFiles(config.root, c, config.file, readAhead);
+      issues.push(...located.issues);
+      out.set(c.name, summariseVersions(c, located.files));
+    }
+    if (issues.length > 0) throw new ConfigError(issues, 'version files cannot be read');
+    return out;
+  });
 }
 
 /** "dsx_connect/version.py=1.4.0, dsx_connect/deploy/helm/Chart.yaml appVersion=1.3.9" */

@@ -1,5 +1,5 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
  * Safe access to the files lanes.yaml names. Anything in a monorepo is input
@@ -20,11 +20,91 @@ export type PathProblem =
   | { kind: 'wrong-type'; is: string }
   | { kind: 'unreadable'; code: string };
 
+/**
+ * What one synchronous pass (loading lanes.yaml, reading the version files)
+ * learnt about paths: each absolute path's real path, or the error resolving
+ * it threw. Most paths lanes.yaml names share their directories, so each
+ * directory is resolved once instead of once per file below it. Only set
+ * inside withPathCache, which is synchronous: no other code runs while it is,
+ * and it is gone when it returns.
+ */
+let pathCache: Map<string, Resolved | { error: unknown }> | undefined;
+
+interface Resolved {
+  real: string;
+  /** lstat of `real` when the path's last component is no symlink: then it is its stat too. */
+  stats?: Stats;
+}
+
+/**
+ * Runs `fn` (synchronous) with real paths remembered per path for its
+ * duration only: checkRepoPath, realPathInside and readVersionFile then cost
+ * one lstat per new path instead of a walk of every component of it. The
+ * answers, errors included, are the ones realpathSync would give.
+ */
+export function withPathCache<T>(fn: () => T): T {
+  if (pathCache) return fn();
+  pathCache = new Map();
+  try {
+    return fn();
+  } finally {
+    pathCache = undefined;
+  }
+}
+
+/** realpathSync(path), through the pass's cache when there is one. */
+function realpathOf(path: string): string {
+  return pathCache ? lookUp(pathCache, path).real : realpathSync(path);
+}
+
+/**
+ * The cache's answer for `path` as given (realpathSync resolves it against
+ * the working directory first; so does this, once per distinct string).
+ */
+function lookUp(cache: NonNullable<typeof pathCache>, path: string): Resolved {
+  let entry = cache.get(path);
+  if (!entry) {
+    const abs = resolve(path);
+    entry = abs === path ? walk(cache, abs) : (cache.get(abs) ?? walk(cache, abs));
+    cache.set(path, entry);
+  }
+  if ('error' in entry) throw entry.error;
+  return entry;
+}
+
+/**
+ * realpathSync's walk for an absolute, normal path, one component at a time
+ * with every prefix kept: the parent's real path, then an lstat of the last
+ * component there. A symlink is handed to realpathSync whole (its target,
+ * chains and loops are its business); anything else is its own real path.
+ * What it throws is kept too, and thrown again for every path below it, as
+ * realpathSync would stop at the same component.
+ */
+function walk(cache: NonNullable<typeof pathCache>, abs: string): Resolved | { error: unknown } {
+  let entry: Resolved | { error: unknown };
+  try {
+    const parentPath = dirname(abs);
+    if (parentPath === abs) entry = { real: realpathSync(abs) };
+    else {
+      const parent = cache.get(parentPath) ?? walk(cache, parentPath);
+      if ('error' in parent) throw parent.error;
+      const here = join(parent.real, basename(abs));
+      const st = lstatSync(here);
+      entry = st.isSymbolicLink() ? { real: realpathSync(here) } : { real: here, stats: st };
+    }
+  } catch (error) {
+    entry = { error };
+  }
+  cache.set(abs, entry);
+  return entry;
+}
+
 /** The real path of `rel` under `root`, relative to the real root; undefined when it leaves the root. */
 export function realPathInside(root: string, rel: string): string | undefined {
-  const realRoot = realpathSync(root);
-  const real = realpathSync(join(root, rel));
-  const out = relative(realRoot, real);
+  const realRoot = realpathOf(root);
+  const real = realpathOf(join(root, rel));
+  // What relative() answers for a path below the root (both are real paths: absolute and normal), without its second resolve of each.
+  const out = realRoot !== sep && real.startsWith(realRoot) && real.charAt(realRoot.length) === sep ? real.slice(realRoot.length + 1) : relative(realRoot, real);
   if (out === '' || (!out.startsWith(`..${sep}`) && out !== '..' && !isAbsolute(out))) return out.split(sep).join('/') || '.';
   return undefined;
 }
@@ -32,8 +112,13 @@ export function realPathInside(root: string, rel: string): string | undefined {
 /** Checks that `rel` exists under `root`, is of the wanted kind, and that its real path (symlinks followed) stays inside root. */
 export function checkRepoPath(root: string, rel: string, kind: PathKind): PathProblem | undefined {
   let real: string;
+  let known: Stats | undefined;
   try {
-    real = realpathSync(join(root, rel));
+    if (pathCache) {
+      const found = lookUp(pathCache, join(root, rel));
+      real = found.real;
+      known = found.stats;
+    } else real = realpathSync(join(root, rel));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
     // A dangling symlink is "missing" to the user too, but say where it points.
@@ -50,7 +135,7 @@ export function checkRepoPath(root: string, rel: string, kind: PathKind): PathPr
   }
   const inside = realPathInside(root, rel);
   if (inside === undefined) return { kind: 'outside', real };
-  const st = statSync(real);
+  const st = known ?? statSync(real);
   if (kind === 'file' && !st.isFile()) return { kind: 'wrong-type', is: describeType(st) };
   if (kind === 'directory' && !st.isDirectory()) return { kind: 'wrong-type', is: describeType(st) };
   if (kind === 'any' && !st.isFile() && !st.isDirectory()) return { kind: 'wrong-type', is: describeType(st) };
