@@ -18,22 +18,26 @@ const LS_FILES = ['ls-files', '-z', '--cached', '--others', '--exclude-standard'
  * last release). A fixed number of git processes, whatever the repo's size.
  *
  * Git works while lanes does: the processes that need nothing from lanes.yaml
- * start first and run while it is parsed; the diff of the release commits,
- * which needs the config and the tags, runs while the version files are read.
- * What is reported stays in the order it was when each step waited for the
- * last: a broken lanes.yaml, then broken version files, then git's failures.
+ * start first and run while it and the version files are read; the diff of
+ * the release commits, which needs the config and the tags, starts as soon as
+ * both are in, without waiting for `git status`. What is reported stays in
+ * the order it was when each step waited for the last: a broken lanes.yaml,
+ * then broken version files, then git's failures.
  */
 export async function readWorkspace(root: string): Promise<Workspace> {
   const git = startGit(resolve(root));
-  const config = withPathCache(() => loadConfig(root));
-  // The tags are in long before `git status` is done: diff the release commits meanwhile.
+  // One synchronous pass, as before: nothing can change the tree between lanes.yaml's checks and the version files' reading.
+  const { config, versions } = withPathCache(() => {
+    const config = loadConfig(root);
+    return { config, versions: readAllVersions(config) };
+  });
+  // The tags can be in before `git status` is done (a large work tree): diff the release commits meanwhile.
   const history = await git.history;
   let early: Promise<Map<string, string[] | undefined>> | undefined;
   if (history?.head) {
     early = changedFilesSince(config.root, history.head, [...lastReleases(config, history.tags).values()].map((r) => r.commit), history.prefix);
-    early.catch(() => {}); // awaited below, unless a version file fails first
+    early.catch(() => {}); // awaited below, unless git status failed first
   }
-  const versions = withPathCache(() => readAllVersions(config));
   const repo = await git.facts;
   // The same tags as `history`'s, so this is the history computed above, not a second pass.
   const lastRelease = lastReleases(config, repo.tags);
