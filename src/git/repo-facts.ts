@@ -177,7 +177,8 @@ async function changedFilesOf(root: string, head: string, unique: readonly strin
   let current: string[] | undefined;
   for (const field of out.stdout.split('\0')) {
     if (!field) continue;
-    if (field.length === 40 && wanted.has(field) && !result.has(field)) {
+    // A commit line is one of the names asked about (40 hex digits, or 64 in a SHA-256 repository).
+    if (wanted.has(field) && !result.has(field)) {
       current = [];
       result.set(field, current);
     } else if (field.startsWith(prefix)) current?.push(field.slice(prefix.length)); // paths relative to the monorepo root
@@ -197,7 +198,7 @@ async function changedFilesOfPresent(root: string, head: string, unique: readonl
   let current: string[] | undefined;
   for (const field of out.split('\0')) {
     if (!field) continue;
-    if (/^[0-9a-f]{40}$/.test(field) && result.has(field)) {
+    if (result.has(field)) {
       current = result.get(field);
     } else if (field.startsWith(prefix)) current?.push(field.slice(prefix.length));
   }

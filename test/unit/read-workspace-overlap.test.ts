@@ -295,4 +295,16 @@ describe('changedFilesSince over many release commits', () => {
     expect(all.get(commits[0]!)).toEqual(['f1', 'f10', 'f11', 'f2', 'f4', 'f5', 'f7', 'f8']);
     expect(all.get(head)).toEqual([]);
   });
+
+  it('reads a SHA-256 repository, whose commit names are 64 hex digits, as a SHA-1 one', async () => {
+    const dir = makeDir({ 'sub/a': '1' });
+    git(dir, 'init', '-q', '-b', 'main', '--object-format=sha256');
+    const first = commitAll(dir, 'first');
+    writeFileSync(join(dir, 'sub/b'), '2');
+    const head = commitAll(dir, 'second');
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    const changed = await changedFilesSince(dir, head, [first, head], 'sub/');
+    expect(changed.get(first)).toEqual(['b']);
+    expect(changed.get(head)).toEqual([]);
+  });
 });
