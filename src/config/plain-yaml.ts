@@ -19,8 +19,9 @@ import { isScalar, Schema as YamlSchema, type ScalarTag } from 'yaml';
  * that over every fixture and a corpus of edge cases.
  */
 export function readPlainYaml(text: string): { value: unknown } | undefined {
-  // A lone carriage return ends a line for js-yaml, not for `yaml`.
-  if (LONE_CR.test(text)) return undefined;
+  // One `---` opening the file is common and read alike by both; any other document marker is declined.
+  const body = /^---\r?\n/.test(text) ? text.slice(3) : text;
+  if (TEXT_ONLY_YAML_JUDGES.some((pattern) => pattern.test(body)) || hasLineLongerThan(body, 1000)) return undefined;
   let events: Event[];
   try {
     events = parseEvents(text, { maxDepth: MAX_DEPTH });
@@ -44,7 +45,36 @@ export function readPlainYaml(text: string): { value: unknown } | undefined {
   }
 }
 
-const LONE_CR = /\r(?!\n)/;
+/**
+ * Texts the two parsers read differently, or that only `yaml` refuses (found
+ * by an adversarial review and a grammar fuzzer): declined before parsing.
+ * Each is rare in a lanes.yaml; declining costs only the slower parse.
+ */
+const TEXT_ONLY_YAML_JUDGES: readonly RegExp[] = [
+  // A lone carriage return ends a line for js-yaml, not for `yaml`.
+  /\r(?!\n)/,
+  // Tabs: `yaml` refuses tab-indented and tab-only lines in many places js-yaml accepts.
+  /\t/,
+  // A byte-order mark anywhere (`yaml` reads one before a list or indentation its own way).
+  /\ufeff/,
+  // Double-quoted escapes: \U beyond Unicode, and a line break escaped by "\" before a blank line.
+  /\\U|\\\r?\n/,
+  // A block scalar's explicit indentation indicator (|2, >-1).
+  /(?:^|[ :\-])[|>][-+]?[0-9]/m,
+  // Document markers other than one `---` opening the file: indented, repeated, or `...`.
+  /(?:^|\n)[ ]*(?:\.\.\.|---)(?=[ \r\n]|$)/,
+];
+
+/** Whether a line is longer than `max` (`yaml` refuses implicit keys longer than 1,024 characters). */
+function hasLineLongerThan(text: string, max: number): boolean {
+  for (let start = 0; start <= text.length; ) {
+    const end = text.indexOf('\n', start);
+    if ((end === -1 ? text.length : end) - start > max) return true;
+    if (end === -1) return false;
+    start = end + 1;
+  }
+  return false;
+}
 
 /** Nesting lanes.yaml never needs; deeper files go to `yaml`, whose own limit and messages apply. */
 const MAX_DEPTH = 64;

@@ -78,6 +78,18 @@ describe('readPlainYaml', () => {
     ['an unclosed quote', 'a: "b\n'],
     ['an unclosed flow sequence', 'a: [b, c\n'],
     ['nesting deeper than any lanes.yaml', `${'['.repeat(200)}${']'.repeat(200)}`],
+    // Found by an adversarial review: texts js-yaml reads differently from yaml, or accepts where yaml refuses.
+    ['an escaped line break before a blank line in double quotes', 'a: "b\\\n\n  c"\n'],
+    ['an explicit indentation indicator over a line of spaces', 'a: |2\n   \n'],
+    ['a byte-order mark past the start', '\n\ufeff\n'],
+    ['a byte-order mark before a list', '\ufeff- a\n'],
+    ['an implicit key longer than 1,024 characters', `${'k'.repeat(1025)}: v\n`],
+    ['a tab-only line after a block scalar', 'a: |\n  b\n\t\nc: d\n'],
+    ['a tab-only line inside a plain scalar', 'a: b\n\t\n c\n'],
+    ['a tab at the end of the file', 'a:\n\t'],
+    ['a \\U escape beyond Unicode', 'a: "\\U00110000"\n'],
+    ['a leading document-end marker', '...\na: 1\n'],
+    ['an indented document-start marker', ' ---\n  a: 1\n'],
   ])('declines %s, leaving it to the yaml package', (_what, text) => {
     expect(readPlainYaml(text)).toBeUndefined();
   });
@@ -91,6 +103,10 @@ describe('readPlainYaml', () => {
     const fast = readPlainYaml(text);
     expect(fast).toBeDefined();
     expect(fast!.value).toStrictEqual((judge(text) as { value: unknown }).value);
+  });
+
+  it('still takes a file that opens with one ---', () => {
+    expect(readPlainYaml('---\nproject: demo\n')).toEqual({ value: { project: 'demo' } });
   });
 
   it('never accepts a file the yaml package refuses or reads differently (4,000 seeded mutations of real files)', () => {
