@@ -39355,7 +39355,8 @@ var CHOMPING_KEEP = CHOMPING_MODE.KEEP;
 // src/config/plain-yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
 function readPlainYaml(text) {
-  if (LONE_CR.test(text)) return void 0;
+  const body = /^---\r?\n/.test(text) ? text.slice(3) : text;
+  if (TEXT_ONLY_YAML_JUDGES.some((pattern) => pattern.test(body)) || hasLineLongerThan(body, 1e3)) return void 0;
   let events;
   try {
     events = parseEvents(text, { maxDepth: MAX_DEPTH2 });
@@ -39377,7 +39378,29 @@ function readPlainYaml(text) {
     return void 0;
   }
 }
-var LONE_CR = /\r(?!\n)/;
+var TEXT_ONLY_YAML_JUDGES = [
+  // A lone carriage return ends a line for js-yaml, not for `yaml`.
+  /\r(?!\n)/,
+  // Tabs: `yaml` refuses tab-indented and tab-only lines in many places js-yaml accepts.
+  /\t/,
+  // A byte-order mark anywhere (`yaml` reads one before a list or indentation its own way).
+  /\ufeff/,
+  // Double-quoted escapes: \U beyond Unicode, and a line break escaped by "\" before a blank line.
+  /\\U|\\\r?\n/,
+  // A block scalar's explicit indentation indicator (|2, >-1).
+  /(?:^|[ :\-])[|>][-+]?[0-9]/m,
+  // Document markers other than one `---` opening the file: indented, repeated, or `...`.
+  /(?:^|\n)[ ]*(?:\.\.\.|---)(?=[ \r\n]|$)/
+];
+function hasLineLongerThan(text, max) {
+  for (let start = 0; start <= text.length; ) {
+    const end = text.indexOf("\n", start);
+    if ((end === -1 ? text.length : end) - start > max) return true;
+    if (end === -1) return false;
+    start = end + 1;
+  }
+  return false;
+}
 var MAX_DEPTH2 = 64;
 function yamlCoreScalarTags() {
   const byName = /* @__PURE__ */ new Map();
@@ -61363,47 +61386,75 @@ var RERUN_HINT = "the tag, images and charts are published; fix this and run the
 function gitHubHeaders(token) {
   return { accept: "application/vnd.github+json", authorization: `Bearer ${token}`, "x-github-api-version": "2022-11-28", "user-agent": "lanes" };
 }
+var DRAFT_SEARCH_PAGES = 10;
 async function publishGitHubRelease(gh, step2) {
   if (!gh.token) throw new StepError(`creating the GitHub release needs a token: set GITHUB_TOKEN (or pass --github-token env://NAME); ${RERUN_HINT}`);
   gh.redactor.add(gh.token);
   const api = gh.apiUrl.replace(/\/+$/, "");
+  const releases = `${api}/repos/${step2.repository}/releases`;
   const headers = gitHubHeaders(gh.token);
   const call = (what, method, url2, body, extra = {}) => callJson(`GitHub API: ${what}`, method, url2, { ...headers, ...extra }, gh.redactor, RERUN_HINT, body);
+  const callWithJson = (what, method, url2, body) => call(what, method, url2, JSON.stringify(body), { "content-type": "application/json" });
   const fail = (what, r) => httpFailure(`GitHub API: ${what}`, r, gh.redactor, RERUN_HINT, "check that the token may write releases: contents: write");
-  const existing = await call(`looking up release ${step2.tag}`, "GET", `${api}/repos/${step2.repository}/releases/tags/${encodeURIComponent(step2.tag)}`);
-  let release;
-  if (existing.status === 200) release = existing.json;
-  else if (existing.status === 404) {
-    const body = JSON.stringify({ tag_name: step2.tag, name: step2.name, body: step2.notes, draft: false, prerelease: step2.prerelease });
-    const created = await call(`creating release ${step2.tag}`, "POST", `${api}/repos/${step2.repository}/releases`, body, { "content-type": "application/json" });
-    if (alreadyExists(created)) {
-      const again = await call(`looking up release ${step2.tag}`, "GET", `${api}/repos/${step2.repository}/releases/tags/${encodeURIComponent(step2.tag)}`);
-      if (again.status !== 200) throw fail(`looking up release ${step2.tag}`, again);
-      release = again.json;
-    } else if (created.status !== 201) throw fail(`creating release ${step2.tag}`, created);
-    else release = created.json;
-  } else throw fail(`looking up release ${step2.tag}`, existing);
-  if (typeof release?.upload_url !== "string") throw new StepError(`GitHub API: release ${step2.tag} came back without an upload_url; ${RERUN_HINT}`);
-  const present = new Map((release.assets ?? []).map((a) => [a.name, a.digest ?? void 0]));
-  const uploadBase = release.upload_url.replace(/\{.*\}$/, "");
-  let uploaded = 0;
-  for (const asset of step2.assets) {
-    const name2 = basename4(asset);
-    const data = await gh.readAsset(asset);
-    if (present.has(name2)) {
-      const there = present.get(name2);
-      if (there && there !== `sha256:${sha256(data)}`) throw new StepError(`GitHub release ${step2.tag} already has ${name2} with other bytes (${there}) than this commit builds (sha256:${sha256(data)}); delete that asset (or the release) and run the release again`);
-      continue;
+  const asRelease = (what, json2) => {
+    const r = json2;
+    if (typeof r?.upload_url !== "string" || typeof r.id !== "number") throw new StepError(`GitHub API: ${what} came back without an id and upload_url; ${RERUN_HINT}`);
+    return r;
+  };
+  const published2 = async () => {
+    const r = await call(`looking up release ${step2.tag}`, "GET", `${releases}/tags/${encodeURIComponent(step2.tag)}`);
+    if (r.status === 404) return void 0;
+    if (r.status !== 200) throw fail(`looking up release ${step2.tag}`, r);
+    return asRelease(`release ${step2.tag}`, r.json);
+  };
+  const leftDraft = async () => {
+    for (let page = 1; page <= DRAFT_SEARCH_PAGES; page++) {
+      const r = await call(`listing releases to find a draft of ${step2.tag}`, "GET", `${releases}?per_page=100&page=${page}`);
+      if (r.status !== 200 || !Array.isArray(r.json)) throw fail(`listing releases to find a draft of ${step2.tag}`, r);
+      const draft2 = r.json.find((x) => x?.draft === true && x.tag_name === step2.tag);
+      if (draft2) return asRelease(`the draft of ${step2.tag}`, draft2);
+      if (r.json.length < 100) return void 0;
     }
-    const r = await call(`uploading ${name2}`, "POST", `${uploadBase}?name=${encodeURIComponent(name2)}`, data, {
-      "content-type": name2.endsWith("gz") ? "application/gzip" : "text/plain",
-      "content-length": String(data.byteLength)
-    });
-    if (alreadyExists(r)) continue;
-    if (r.status !== 201) throw fail(`uploading ${name2}`, r);
-    uploaded++;
+    return void 0;
+  };
+  const completeAssets = async (release) => {
+    const present = new Map((release.assets ?? []).map((a) => [a.name, a.digest ?? void 0]));
+    const uploadBase = release.upload_url.replace(/\{.*\}$/, "");
+    let uploaded2 = 0;
+    for (const asset of step2.assets) {
+      const name2 = basename4(asset);
+      const data = await gh.readAsset(asset);
+      if (present.has(name2)) {
+        const there = present.get(name2);
+        if (there && there !== `sha256:${sha256(data)}`) throw new StepError(`GitHub release ${step2.tag} already has ${name2} with other bytes (${there}) than this commit builds (sha256:${sha256(data)}); delete that asset (or the release) and run the release again`);
+        continue;
+      }
+      const r = await call(`uploading ${name2}`, "POST", `${uploadBase}?name=${encodeURIComponent(name2)}`, data, {
+        "content-type": name2.endsWith("gz") ? "application/gzip" : "text/plain",
+        "content-length": String(data.byteLength)
+      });
+      if (alreadyExists(r)) continue;
+      if (r.status !== 201) throw fail(`uploading ${name2}`, r);
+      uploaded2++;
+    }
+    return uploaded2;
+  };
+  const done = await published2();
+  if (done) return { url: done.html_url, assetsUploaded: await completeAssets(done) };
+  let draft = await leftDraft();
+  if (!draft) {
+    const created = await callWithJson(`creating release ${step2.tag} (as a draft until its assets are up)`, "POST", releases, { tag_name: step2.tag, name: step2.name, body: step2.notes, draft: true, prerelease: step2.prerelease });
+    if (created.status !== 201) throw fail(`creating release ${step2.tag}`, created);
+    draft = asRelease(`the new draft of ${step2.tag}`, created.json);
   }
-  return { url: release.html_url, assetsUploaded: uploaded };
+  const uploaded = await completeAssets(draft);
+  const publish = await callWithJson(`publishing release ${step2.tag}`, "PATCH", `${releases}/${draft.id}`, { draft: false });
+  if (publish.status === 200) return { url: asRelease(`release ${step2.tag}`, publish.json).html_url, assetsUploaded: uploaded };
+  const winner = publish.status === 422 ? await published2() : void 0;
+  if (!winner) throw fail(`publishing release ${step2.tag}`, publish);
+  const removed = await call(`deleting the surplus draft of ${step2.tag}`, "DELETE", `${releases}/${draft.id}`);
+  if (removed.status !== 204 && removed.status !== 404) throw fail(`deleting the surplus draft of ${step2.tag} (release ${draft.id})`, removed);
+  return { url: winner.html_url, assetsUploaded: await completeAssets(winner) };
 }
 
 // src/publish/gitlab-release.ts

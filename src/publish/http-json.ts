@@ -16,7 +16,7 @@ export interface JsonAnswer {
  */
 export async function callJson(
   what: string,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: string,
   headers: Record<string, string>,
   redactor: Redactor,

@@ -22,6 +22,67 @@ describe('the GitHub release client', () => {
     expect(a.url).toBe(b.url);
     expect(gh.releases.get('v1.0.0')!.assets.map((x) => x.name).sort()).toEqual(['SHA256SUMS', 'a.tgz']);
     expect(a.assetsUploaded + b.assetsUploaded).toBe(2);
+    expect(gh.drafts).toEqual([]);
+  });
+
+  it('publishes the release only once every asset is on it: created as a draft, assets uploaded, then published', async () => {
+    const gh = await startFakeGitHub({ token: TOKEN });
+    closers.push(gh.close);
+    const out = await publishGitHubRelease(context(gh.url), step);
+    expect(gh.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+      'GET /repos/o/r/releases/tags/v1.0.0',
+      'GET /repos/o/r/releases?per_page=100&page=1',
+      'POST /repos/o/r/releases',
+      'POST /uploads/repos/o/r/releases/1/assets?name=a.tgz',
+      'POST /uploads/repos/o/r/releases/1/assets?name=SHA256SUMS',
+      'PATCH /repos/o/r/releases/1',
+    ]);
+    expect(JSON.parse(gh.requests[2]!.body.toString())).toEqual({ tag_name: 'v1.0.0', name: 'r 1.0.0', body: 'notes', draft: true, prerelease: false });
+    expect(JSON.parse(gh.requests[5]!.body.toString())).toEqual({ draft: false });
+    expect(out).toEqual({ url: 'https://github.com/o/r/releases/tag/v1.0.0', assetsUploaded: 2 });
+    expect(gh.drafts).toEqual([]);
+  });
+
+  it('leaves an interrupted release a draft, unseen by the public, and the rerun finishes that draft', async () => {
+    const gh = await startFakeGitHub({ token: TOKEN, failUploadNumber: 2 });
+    closers.push(gh.close);
+    await expect(publishGitHubRelease(context(gh.url), step)).rejects.toThrow(/uploading SHA256SUMS failed with HTTP 500/);
+    expect(gh.releases.has('v1.0.0')).toBe(false);
+    expect(gh.drafts.map((d) => [d.tag_name, d.assets.map((a) => a.name)])).toEqual([['v1.0.0', ['a.tgz']]]);
+
+    const seen = gh.requests.length;
+    const rerun = await publishGitHubRelease(context(gh.url), step);
+    expect(gh.requests.slice(seen).map((q) => `${q.method} ${q.path}`)).toEqual([
+      'GET /repos/o/r/releases/tags/v1.0.0',
+      'GET /repos/o/r/releases?per_page=100&page=1',
+      'POST /uploads/repos/o/r/releases/1/assets?name=SHA256SUMS',
+      'PATCH /repos/o/r/releases/1',
+    ]);
+    expect(rerun.assetsUploaded).toBe(1);
+    expect(gh.drafts).toEqual([]);
+    expect(gh.releases.get('v1.0.0')!.assets.map((a) => a.name)).toEqual(['a.tgz', 'SHA256SUMS']);
+  });
+
+  it('looks for a left draft past the first page of releases, and stops at the last page', async () => {
+    const gh = await startFakeGitHub({ token: TOKEN, failUploadNumber: 1 });
+    closers.push(gh.close);
+    await expect(publishGitHubRelease(context(gh.url), step)).rejects.toThrow(/HTTP 500/);
+    // 150 releases made after the interrupted run: its draft is now on the second page.
+    for (let i = 0; i < 150; i++) await publishGitHubRelease(context(gh.url), { ...step, tag: `x${i}`, assets: [] });
+    const seen = gh.requests.length;
+    await publishGitHubRelease(context(gh.url), step);
+    const asked = gh.requests.slice(seen).map((q) => `${q.method} ${q.path}`);
+    expect(asked.filter((q) => q.startsWith('GET /repos/o/r/releases?'))).toEqual(['GET /repos/o/r/releases?per_page=100&page=1', 'GET /repos/o/r/releases?per_page=100&page=2']);
+    expect(asked.filter((q) => q.startsWith('POST /repos'))).toEqual([]);
+    expect(gh.releases.get('v1.0.0')!.assets).toHaveLength(2);
+  });
+
+  it('fails with GitHub’s words when publishing is refused and no other run published the tag, keeping the draft for the rerun', async () => {
+    const gh = await startFakeGitHub({ token: TOKEN, publishRefusal: { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'custom', field: 'tag_name', message: 'tag_name is not a valid tag' }] } });
+    closers.push(gh.close);
+    await expect(publishGitHubRelease(context(gh.url), step)).rejects.toThrow(/publishing release v1\.0\.0 failed with HTTP 422: .*tag_name is not a valid tag.*run the same release again/);
+    expect(gh.requests.filter((q) => q.method === 'DELETE')).toEqual([]);
+    expect(gh.drafts.map((d) => d.assets.length)).toEqual([2]);
   });
 
   it('refuses to take an asset already on the release with other bytes than this commit builds', async () => {

@@ -121,23 +121,27 @@ describe('release', () => {
       expect(meta).toMatchObject({ version, appVersion: version, annotations: { 'org.opencontainers.image.revision': head } });
     }
 
-    // GitHub saw exactly: the preflight (the repository, no release yet) before anything was built, then look up the release, create it, upload five assets.
+    // GitHub saw exactly: the preflight (the repository, no release yet) before anything was built, then look up the release and
+    // a draft left by an earlier run, create the release as a draft, upload five assets, publish it.
     expect(gh.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
       'GET /repos/dsxconnect/dsx-connect',
       'GET /repos/dsxconnect/dsx-connect/releases/tags/v0.3.88',
       'GET /repos/dsxconnect/dsx-connect/releases/tags/v0.3.88',
+      'GET /repos/dsxconnect/dsx-connect/releases?per_page=100&page=1',
       'POST /repos/dsxconnect/dsx-connect/releases',
       'POST /uploads/repos/dsxconnect/dsx-connect/releases/1/assets?name=dsx-connect-chart-0.3.88.tgz',
       'POST /uploads/repos/dsxconnect/dsx-connect/releases/1/assets?name=aws-s3-connector-chart-0.5.2.tgz',
       'POST /uploads/repos/dsxconnect/dsx-connect/releases/1/assets?name=filesystem-connector-chart-0.2.7.tgz',
       'POST /uploads/repos/dsxconnect/dsx-connect/releases/1/assets?name=dsx-connect-compose-0.3.88.tar.gz',
       'POST /uploads/repos/dsxconnect/dsx-connect/releases/1/assets?name=SHA256SUMS',
+      'PATCH /repos/dsxconnect/dsx-connect/releases/1',
     ]);
     for (const q of gh.requests) {
       expect(q.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'lanes' });
     }
     const created = JSON.parse(gh.requests.find((q) => q.method === 'POST')!.body.toString());
-    expect(created).toMatchObject({ tag_name: 'v0.3.88', name: 'dsx-connect 0.3.88', draft: false, prerelease: false });
+    expect(created).toMatchObject({ tag_name: 'v0.3.88', name: 'dsx-connect 0.3.88', draft: true, prerelease: false });
+    expect(JSON.parse(gh.requests.at(-1)!.body.toString())).toEqual({ draft: false });
     expect(created.body).toContain(`- **dsx-connect 0.3.88** (first release): \`${registry}/${ns}/dsx-connect:0.3.88\`, \`oci://${registry}/${ns}-charts/dsx-connect-chart:0.3.88\``);
     expect(created.body).toMatch(/\n\nChanges:\n\n- initial \([0-9a-f]{7}\)/);
     const release = gh.releases.get('v0.3.88')!;
@@ -205,6 +209,9 @@ describe('release', () => {
       ['SHA256SUMS', 'aws-s3-connector-chart-0.5.2.tgz', 'dsx-connect-chart-0.3.88.tgz', 'dsx-connect-compose-0.3.88.tar.gz', 'filesystem-connector-chart-0.2.7.tgz'],
     );
     expect(gh.requests.filter((q) => q.path.includes('name=dsx-connect-chart-0.3.88.tgz'))).toHaveLength(1);
+    // The interrupted run's release stayed a draft (the public never saw it without its assets); the rerun published that draft.
+    expect(gh.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/releases'))).toHaveLength(1);
+    expect(gh.drafts).toEqual([]);
   });
 
   it('builds everything before the first push: one failing image publishes nothing', async () => {

@@ -105,13 +105,14 @@ describe('reproducible release artifacts', () => {
     const ns = uniqueNamespace('repro');
     const dir = exampleRepo(useTestRegistry(ns));
     addBareRemote(dir);
-    // The second upload fails: the first chart is on GitHub from run one, the rest (SHA256SUMS too) come from run two.
+    // The second upload fails: the first chart is on GitHub from run one (on the release, still a draft), the rest (SHA256SUMS too) come from run two.
     const gh = await startFakeGitHub({ token: TOKEN, failUploadNumber: 2 });
     closers.push(gh.close);
     const env = registryEnv({ GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url });
     const args = ['release', '--tag', 'v0.3.88', '--source', dir, '--build-arg', `BASE_IMAGE=${tb.baseImage}`];
     expect((await lanes(args, env)).code).toBe(1);
-    const firstChart = gh.releases.get('v0.3.88')!.assets.map((a) => a.name);
+    expect(gh.releases.has('v0.3.88')).toBe(false);
+    const firstChart = gh.drafts.find((d) => d.tag_name === 'v0.3.88')!.assets.map((a) => a.name);
     expect(firstChart).toEqual(['dsx-connect-chart-0.3.88.tgz']);
     expect((await lanes(args, env)).code).toBe(0);
     const assets = gh.releases.get('v0.3.88')!.assets;
