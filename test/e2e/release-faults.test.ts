@@ -401,15 +401,17 @@ describe('each dependency failing in turn', () => {
   });
 
   describe('the GitHub API', () => {
-    it('an asset upload failing: the run fails with a code, the page has no SHA256SUMS; the rerun uploads the rest, SHA256SUMS matching the first upload', async () => {
+    it('an asset upload failing: the run fails with a code, the release stays an unpublished draft; the rerun uploads the rest to it, SHA256SUMS matching the first upload', async () => {
       const label = 'GitHub upload failing';
       const f = await fixture('gh-upload', { github: { token: TOKEN, failUploadNumber: 2 } });
       const first = await runLanesChild(f.args({ json: true }), f.env);
       const { failed } = expectCodedFailure(first, label, f.dir);
       expect(failed).toMatchObject({ kind: 'github-release' });
       const now = await expectSafe(f, label);
-      expect(now.assets).toEqual(['aws-s3-connector-chart-0.5.2.tgz']);
+      expect(now.releases).toEqual([]);
+      expect(f.gh.drafts.map((d) => [d.tag_name, d.assets.map((a) => a.name)])).toEqual([[TAG, ['aws-s3-connector-chart-0.5.2.tgz']]]);
       await rerunAndCheck(f, label);
+      expect(f.gh.drafts, `${label}: the rerun published the draft`).toEqual([]);
     });
 
     it('down after the preflight (when the tags are pushed), then up: the run fails with a code; the rerun completes it', async () => {
