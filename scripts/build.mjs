@@ -50,7 +50,10 @@ const cliOptions = {
   external: ['undici'],
   // As in the module bundle: the inlined CommonJS dependencies (semver) call require().
   banner: { js: "import { createRequire as __lanesCreateRequire } from 'node:module';\nconst require = __lanesCreateRequire(import.meta.url);" },
+  // The map gives an internal error's stack its src/ file and line; the sources themselves would
+  // triple the package (2.5 MB of dependency code) for a view no user of the CLI needs.
   sourcemap: 'linked',
+  sourcesContent: false,
   logLevel: 'warning',
 };
 
