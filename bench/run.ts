@@ -93,7 +93,7 @@ function gitFloor(repo: string, releaseCommits: readonly string[], scratch: stri
       '',
     ].join('\n'),
   );
-  return { git: measure('sh', [script], repo), node: measure('node', ['-e', '0'], repo) };
+  return { git: measure('sh', [script], repo, PLANNING_RUNS), node: measure('node', ['-e', '0'], repo, PLANNING_RUNS) };
 }
 
 /**
@@ -126,7 +126,7 @@ function registryFloor(repo: string, scratch: string): { sample: Sample; refs: n
     ].join('\n'),
     { mode: 0o600 },
   );
-  return { sample: measure('curl', ['--parallel', '--parallel-max', '16', '--config', config], repo), refs: refs.length };
+  return { sample: measure('curl', ['--parallel', '--parallel-max', '16', '--config', config], repo, PLANNING_RUNS), refs: refs.length };
 }
 
 /** The distinct commits of the components' last releases, as status found them: the floor diffs exactly those. */
@@ -157,6 +157,9 @@ const SIZES: Size[] = [
   { label: 'L: 1,000 components, 50k files, 10k commits, 20,020 tags', options: { components: 1000, filesPerComponent: 50, commits: 10000, releaseRounds: 20, componentsPerReleaseCommit: 10, changedAfterRelease: 40 }, releaseTag: 'v1.20.0' },
 ];
 
+/** Runs of each planning figure and its floor: the small repo's floor is ~0.1 s, where one slow run of three moves a median. */
+const PLANNING_RUNS = 5;
+
 // 1. Planning and guardrails at each size, next to the minimal git floor.
 function planningBenchmarks(scratch: string): Map<string, Sample> {
   const statusBySize = new Map<string, Sample>();
@@ -172,7 +175,7 @@ function planningBenchmarks(scratch: string): Map<string, Sample> {
       ['plan release', ['plan', 'release', '--tag', size.releaseTag, '--json']],
       ['check dev', ['check', 'dev', '--json']],
     ] as const) {
-      const m = measure('node', [LANES, ...args], repo);
+      const m = measure('node', [LANES, ...args], repo, PLANNING_RUNS);
       if (label === 'status') statusBySize.set(size.label, m);
       // check dev also asks the registry about every reference the dev lane would push: its floor has those requests too.
       const withRegistry = label === 'check dev';
