@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { startFakeGitHub } from '../helpers/fake-github.js';
 import { killRunningChildren, progressLine, runLanesChild, seededRandom, type ChildRun } from '../helpers/release-child.js';
 import { addBareRemote, exampleRepo, git } from '../helpers/repo.js';
 import { registryTags, startRegistrySwitch, startTcpGate } from '../helpers/switch-proxy.js';
-import { registryEnv, testbed, testScope, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
+import { pullChart, registryEnv, testbed, testScope, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
 
 // The fault suite of issue 11: a release killed at every step boundary and at
 // random points, its tag push, registry and GitHub API failed in turn, and two
@@ -75,22 +75,6 @@ async function fixture(prefix: string, opts: { registryHost?: string; github?: P
     head: git(dir, 'rev-parse', 'HEAD'),
     args: ({ json = false, source = dir } = {}) => ['release', '--tag', TAG, '--source', source, ...base, ...(json ? ['--json'] : [])],
   };
-}
-
-/** `helm pull` of a chart from the test registry, as a user would get it. */
-function pullChart(repository: string, version: string): Buffer {
-  const tb = testbed();
-  const work = mkdtempSync(join(tmpdir(), 'lanes-pull-'));
-  try {
-    const helm = join(tb.helmDir, 'helm');
-    const cfg = ['--registry-config', join(work, 'config.json')];
-    execFileSync(helm, ['registry', 'login', tb.registry, '-u', tb.user, '--password-stdin', '--ca-file', tb.ca, ...cfg], { input: tb.password, stdio: ['pipe', 'ignore', 'pipe'] });
-    execFileSync(helm, ['pull', repository, '--version', version, '--ca-file', tb.ca, '-d', work, ...cfg], { stdio: 'ignore' });
-    const file = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
-    return readFileSync(join(work, file));
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
 }
 
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');

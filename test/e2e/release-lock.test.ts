@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +7,7 @@ import { RegistryClient } from '../../src/registry/oci-client.js';
 import { lanes } from '../helpers/cli.js';
 import { startFakeGitHub } from '../helpers/fake-github.js';
 import { addBareRemote, exampleRepo, git } from '../helpers/repo.js';
-import { registryEnv, testbed, testScope, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
+import { pullChart, registryEnv, testbed, testScope, uniqueNamespace, useTestRegistry } from '../helpers/testbed.js';
 
 // Images and registry repositories are named lanes-test-<run>-release-lock-… and removed after the file.
 testScope('release-lock');
@@ -30,18 +29,6 @@ async function setup(prefix: string) {
   const env = registryEnv({ GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url });
   const release = (source = dir) => lanes(['release', '--tag', 'v0.3.88', '--source', source, '--json', '--build-arg', `BASE_IMAGE=${tb.baseImage}`], env);
   return { dir, remote, ns, gh, client, release, image: `${tb.registry}/${ns}/dsx-connect:0.3.88` };
-}
-
-/** `helm pull` of a chart from the test registry, as a user would get it. */
-function pullChart(repository: string, version: string): Buffer {
-  const tb = testbed();
-  const work = mkdtempSync(join(tmpdir(), 'lanes-pull-'));
-  const helm = join(tb.helmDir, 'helm');
-  const cfg = ['--registry-config', join(work, 'config.json')];
-  execFileSync(helm, ['registry', 'login', tb.registry, '-u', tb.user, '--password-stdin', '--ca-file', tb.ca, ...cfg], { input: tb.password, stdio: ['pipe', 'ignore', 'pipe'] });
-  execFileSync(helm, ['pull', repository, '--version', version, '--ca-file', tb.ca, '-d', work, ...cfg], { stdio: 'ignore' });
-  const file = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
-  return readFileSync(join(work, file));
 }
 
 /** A pre-receive hook on the bare remote that refuses every push with the given words (a protected-tag rule, a network proxy…). */

@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startRecordingServer } from './recording-server.js';
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
+export type { RecordedRequest } from './recording-server.js';
 
 interface Release {
   id: number;
@@ -34,30 +28,19 @@ interface Release {
  * the 422 body GitHub answers a publish with for some other reason.
  */
 export async function startFakeGitHub(opts: { token: string; failUploadNumber?: number; canPush?: boolean; existingReleases?: string[]; publishRefusal?: unknown }) {
-  const requests: RecordedRequest[] = [];
   const releases = new Map<string, Release>();
   const drafts: Release[] = [];
   let uploads = 0;
   let lastId = 0;
-  let base = '';
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const url = new URL(req.url!, base);
-      requests.push({ method: req.method!, path: url.pathname + url.search, headers: req.headers, body });
-      const send = (status: number, json?: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(json === undefined ? '' : JSON.stringify(json));
-      };
+  const server = await startRecordingServer(
+    ({ req, res, url, body, send }) => {
       if (req.headers.authorization !== `Bearer ${opts.token}`) return send(401, { message: 'Bad credentials' });
       const view = (r: Release) => ({
         id: r.id,
         draft: r.draft,
         tag_name: r.tag_name,
         html_url: `https://github.com/o/r/releases/tag/${r.tag_name}`,
-        upload_url: `${base}/uploads/repos/${repoOf(url.pathname)}/releases/${r.id}/assets{?name,label}`,
+        upload_url: `${url.origin}/uploads/repos/${repoOf(url.pathname)}/releases/${r.id}/assets{?name,label}`,
         assets: r.assets.map((a) => ({ name: a.name, size: a.size, digest: `sha256:${createHash('sha256').update(a.data).digest('hex')}` })),
       });
       let m: RegExpExecArray | null;
@@ -120,12 +103,11 @@ export async function startFakeGitHub(opts: { token: string; failUploadNumber?: 
         return send(201, { name, size: body.length });
       }
       send(404, { message: `no fake for ${req.method} ${url.pathname}` });
-    });
-  });
+    },
+    { recordQuery: true },
+  );
   for (const tag of opts.existingReleases ?? []) releases.set(tag, { id: ++lastId, draft: false, tag_name: tag, name: tag, body: '', prerelease: false, assets: [] });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url: base, requests, releases, drafts, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { url: server.base, requests: server.requests, releases, drafts, close: server.close };
 }
 
 function repoOf(path: string): string {

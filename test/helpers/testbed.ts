@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -164,4 +164,20 @@ export function outsideCI(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out = { ...env };
   for (const k of ['CI', 'GITHUB_ACTIONS', 'GITLAB_CI', 'BUILDKITE', 'JENKINS_URL', 'TF_BUILD']) delete out[k];
   return out;
+}
+
+/** `helm pull` of a chart from the test registry, as a user would get it (with a throw-away registry login, removed after). */
+export function pullChart(repository: string, version: string): Buffer {
+  const tb = testbed();
+  const work = mkdtempSync(join(tmpdir(), 'lanes-pull-'));
+  try {
+    const helm = join(tb.helmDir, 'helm');
+    const cfg = ['--registry-config', join(work, 'config.json')];
+    execFileSync(helm, ['registry', 'login', tb.registry, '-u', tb.user, '--password-stdin', '--ca-file', tb.ca, ...cfg], { input: tb.password, stdio: ['pipe', 'ignore', 'pipe'] });
+    execFileSync(helm, ['pull', repository, '--version', version, '--ca-file', tb.ca, '-d', work, ...cfg], { stdio: 'ignore' });
+    const file = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
+    return readFileSync(join(work, file));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }

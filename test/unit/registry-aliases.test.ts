@@ -1,9 +1,7 @@
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveCredentials } from '../../src/registry/credentials.js';
 import { canonicalRegistry, loginHost, parseRef, repositoryKey } from '../../src/registry/image-ref.js';
-import { makeDir } from '../helpers/repo.js';
+import { dockerHome } from '../helpers/docker-home.js';
 
 const HUB_NAMES = ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'Docker.IO'];
 
@@ -27,15 +25,6 @@ describe('registry host aliases', () => {
     expect(repositoryKey('ghcr.io/acme', 'api')).not.toBe(repositoryKey('oci://docker.io/acme', 'api'));
   });
 });
-
-/** A Docker config dir holding `config`, and a credential helper that echoes the server it was asked about. */
-function dockerHome(config: object) {
-  const dir = makeDir({ 'docker/config.json': JSON.stringify(config), 'bin/.keep': '' });
-  const helper = join(dir, 'bin/docker-credential-fake');
-  writeFileSync(helper, '#!/bin/sh\n[ "$1" = get ] || exit 1\nread server\nprintf \'{"ServerURL":"%s","Username":"helper-user","Secret":"from-%s"}\' "$server" "$server"\n');
-  chmodSync(helper, 0o755);
-  return { dockerConfigDir: join(dir, 'docker'), env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}` } };
-}
 
 const basic = (user: string, password: string) => ({ auth: Buffer.from(`${user}:${password}`).toString('base64') });
 
