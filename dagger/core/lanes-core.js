@@ -61318,6 +61318,7 @@ function planRelease(ws, opts, facts) {
     kind: "github-release",
     ...page,
     repository: config2.release.github ?? "",
+    commit: head ?? "",
     prerelease: tagVersion ? import_semver6.default.prerelease(tagVersion) !== null : false,
     ...config2.release.github ? {} : { skip: `release.github is not set in ${config2.file}` }
   });
@@ -61401,33 +61402,39 @@ async function publishGitHubRelease(gh, step2) {
     if (typeof r?.upload_url !== "string" || typeof r.id !== "number") throw new StepError(`GitHub API: ${what} came back without an id and upload_url; ${RERUN_HINT}`);
     return r;
   };
+  const expected = await Promise.all(step2.assets.map(async (path) => ({ name: basename4(path), data: await gh.readAsset(path) })));
+  const digestOf = new Map(expected.map((a) => [a.name, `sha256:${sha256(a.data)}`]));
   const published2 = async () => {
     const r = await call(`looking up release ${step2.tag}`, "GET", `${releases}/tags/${encodeURIComponent(step2.tag)}`);
     if (r.status === 404) return void 0;
     if (r.status !== 200) throw fail(`looking up release ${step2.tag}`, r);
     return asRelease(`release ${step2.tag}`, r.json);
   };
+  const reread = async (release) => {
+    const r = await call(`reading release ${step2.tag}`, "GET", `${releases}/${release.id}`);
+    if (r.status !== 200) throw fail(`reading release ${step2.tag} (release ${release.id})`, r);
+    return asRelease(`release ${step2.tag}`, r.json);
+  };
   const leftDraft = async () => {
     for (let page = 1; page <= DRAFT_SEARCH_PAGES; page++) {
       const r = await call(`listing releases to find a draft of ${step2.tag}`, "GET", `${releases}?per_page=100&page=${page}`);
       if (r.status !== 200 || !Array.isArray(r.json)) throw fail(`listing releases to find a draft of ${step2.tag}`, r);
-      const draft2 = r.json.find((x) => x?.draft === true && x.tag_name === step2.tag);
-      if (draft2) return asRelease(`the draft of ${step2.tag}`, draft2);
+      const ours = r.json.find((x) => x?.draft === true && x.tag_name === step2.tag && x.name === step2.name && (x.assets ?? []).every((a) => digestOf.has(a.name)));
+      if (ours) return asRelease(`the draft of ${step2.tag}`, ours);
       if (r.json.length < 100) return void 0;
     }
     return void 0;
   };
   const completeAssets = async (release) => {
-    const present = new Map((release.assets ?? []).map((a) => [a.name, a.digest ?? void 0]));
+    const present = new Map((release.assets ?? []).map((a) => [a.name, a]));
     const uploadBase = release.upload_url.replace(/\{.*\}$/, "");
     let uploaded2 = 0;
-    for (const asset of step2.assets) {
-      const name2 = basename4(asset);
-      const data = await gh.readAsset(asset);
-      if (present.has(name2)) {
-        const there = present.get(name2);
-        if (there && there !== `sha256:${sha256(data)}`) throw new StepError(`GitHub release ${step2.tag} already has ${name2} with other bytes (${there}) than this commit builds (sha256:${sha256(data)}); delete that asset (or the release) and run the release again`);
-        continue;
+    for (const { name: name2, data } of expected) {
+      const there = present.get(name2);
+      if (there && (there.state ?? "uploaded") === "uploaded") continue;
+      if (there) {
+        const removed2 = await call(`deleting ${name2}, an upload that was cut off`, "DELETE", `${releases}/assets/${there.id}`);
+        if (removed2.status !== 204 && removed2.status !== 404) throw fail(`deleting ${name2}, an upload that was cut off`, removed2);
       }
       const r = await call(`uploading ${name2}`, "POST", `${uploadBase}?name=${encodeURIComponent(name2)}`, data, {
         "content-type": name2.endsWith("gz") ? "application/gzip" : "text/plain",
@@ -61439,22 +61446,48 @@ async function publishGitHubRelease(gh, step2) {
     }
     return uploaded2;
   };
+  const unfinished = (release) => {
+    const there = new Map((release.assets ?? []).map((a) => [a.name, a]));
+    for (const [name2, digest] of digestOf) {
+      const a = there.get(name2);
+      if (!a) return `${name2} is not on it`;
+      if ((a.state ?? "uploaded") !== "uploaded") return `${name2} is not whole yet (state ${a.state}: another run may still be uploading it, or its upload was cut off)`;
+      if (a.digest && a.digest !== digest) return `${name2} has other bytes (${a.digest}) than this commit builds (${digest}); delete that asset (or the release) and run the release again`;
+    }
+    return void 0;
+  };
   const done = await published2();
-  if (done) return { url: done.html_url, assetsUploaded: await completeAssets(done) };
+  if (done) {
+    const uploaded2 = await completeAssets(done);
+    const problem2 = unfinished(uploaded2 > 0 || (done.assets ?? []).some((a) => a.state !== void 0 && a.state !== "uploaded") ? await reread(done) : done);
+    if (problem2) throw new StepError(`GitHub release ${step2.tag} is published but ${problem2}; ${RERUN_HINT}`);
+    return { url: done.html_url, assetsUploaded: uploaded2 };
+  }
   let draft = await leftDraft();
   if (!draft) {
-    const created = await callWithJson(`creating release ${step2.tag} (as a draft until its assets are up)`, "POST", releases, { tag_name: step2.tag, name: step2.name, body: step2.notes, draft: true, prerelease: step2.prerelease });
+    const body = { tag_name: step2.tag, target_commitish: step2.commit, name: step2.name, body: step2.notes, draft: true, prerelease: step2.prerelease };
+    const created = await callWithJson(`creating release ${step2.tag} (as a draft until its assets are up)`, "POST", releases, body);
     if (created.status !== 201) throw fail(`creating release ${step2.tag}`, created);
     draft = asRelease(`the new draft of ${step2.tag}`, created.json);
   }
   const uploaded = await completeAssets(draft);
-  const publish = await callWithJson(`publishing release ${step2.tag}`, "PATCH", `${releases}/${draft.id}`, { draft: false });
-  if (publish.status === 200) return { url: asRelease(`release ${step2.tag}`, publish.json).html_url, assetsUploaded: uploaded };
+  const problem = unfinished(await reread(draft));
+  if (problem) throw new StepError(`GitHub release ${step2.tag} stays a draft, unpublished: ${problem}; ${RERUN_HINT}`);
+  const publishing = { tag_name: step2.tag, name: step2.name, body: step2.notes, prerelease: step2.prerelease, draft: false };
+  const publish = await callWithJson(`publishing release ${step2.tag}`, "PATCH", `${releases}/${draft.id}`, publishing);
+  if (publish.status === 200) {
+    const out = asRelease(`release ${step2.tag}`, publish.json);
+    if (out.draft !== false || out.tag_name !== step2.tag) throw new StepError(`GitHub API: publishing release ${step2.tag} answered with ${out.draft !== false ? "a draft" : `tag ${out.tag_name}`}; check the release on GitHub, then ${RERUN_HINT}`);
+    return { url: out.html_url, assetsUploaded: uploaded };
+  }
   const winner = publish.status === 422 ? await published2() : void 0;
   if (!winner) throw fail(`publishing release ${step2.tag}`, publish);
   const removed = await call(`deleting the surplus draft of ${step2.tag}`, "DELETE", `${releases}/${draft.id}`);
   if (removed.status !== 204 && removed.status !== 404) throw fail(`deleting the surplus draft of ${step2.tag} (release ${draft.id})`, removed);
-  return { url: winner.html_url, assetsUploaded: await completeAssets(winner) };
+  const winnerUploaded = await completeAssets(winner);
+  const left = unfinished(await reread(winner));
+  if (left) throw new StepError(`GitHub release ${step2.tag} is published but ${left}; ${RERUN_HINT}`);
+  return { url: winner.html_url, assetsUploaded: winnerUploaded };
 }
 
 // src/publish/gitlab-release.ts
@@ -63108,6 +63141,7 @@ var stepSchema = external_exports.discriminatedUnion("kind", [
   step("github-release", {
     repository: external_exports.string(),
     tag: external_exports.string(),
+    commit: external_exports.string().describe("the released commit: GitHub creates the tag there if it does not have it yet"),
     name: external_exports.string(),
     notes: external_exports.string(),
     prerelease: external_exports.boolean(),

@@ -213,6 +213,7 @@ export function planRelease(ws: Workspace, opts: ReleaseOptions, facts: ReleaseF
     kind: 'github-release',
     ...page,
     repository: config.release.github ?? '',
+    commit: head ?? '',
     prerelease: tagVersion ? semver.prerelease(tagVersion) !== null : false,
     ...(config.release.github ? {} : { skip: `release.github is not set in ${config.file}` }),
   });

@@ -61,6 +61,7 @@ export const stepSchema = z.discriminatedUnion('kind', [
   step('github-release', {
     repository: z.string(),
     tag: z.string(),
+    commit: z.string().describe('the released commit: GitHub creates the tag there if it does not have it yet'),
     name: z.string(),
     notes: z.string(),
     prerelease: z.boolean(),

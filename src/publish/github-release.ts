@@ -16,17 +16,26 @@ export interface GitHubContext {
   readAsset: (path: string) => Promise<Uint8Array>;
 }
 
+interface GitHubAsset {
+  id: number;
+  name: string;
+  /** 'uploaded' once whole; an upload cut off stays 'starter', listed but not downloadable. */
+  state?: string;
+  /** GitHub gives each asset's `digest` (sha256:…) since 2025; older servers do not. */
+  digest?: string | null;
+}
+
 interface GitHubRelease {
   id: number;
   tag_name: string;
+  name?: string | null;
   draft?: boolean;
   html_url: string;
   upload_url: string;
-  /** GitHub gives each asset's `digest` (sha256:…) since 2025; older servers do not. */
-  assets?: { name: string; digest?: string | null }[];
+  assets?: GitHubAsset[];
 }
 
-/** GitHub's 422 when what is created exists already: another run of this release got there first. */
+/** GitHub's 422 when what is created exists already. */
 const alreadyExists = (r: { status: number; json: unknown }) => r.status === 422 && JSON.stringify(r.json ?? '').includes('already_exists');
 
 export const RERUN_HINT = 'the tag, images and charts are published; fix this and run the same release again to finish it';
@@ -39,15 +48,16 @@ export function gitHubHeaders(token: string): Record<string, string> {
 const DRAFT_SEARCH_PAGES = 10;
 
 /**
- * Publishes the GitHub release of the tag through the REST API, so that it
- * never shows without its assets: the release is created as a draft (seen
- * only by those with push access), the assets are uploaded to it, and only
- * then is it published. A rerun after an interruption finds its draft (the
- * release list; a draft has no by-tag address) and finishes it; a release
- * already published gets only the assets it lacks, each one already there
- * checked against the bytes this commit builds. Two runs of one release that
- * meet: the one that publishes second deletes its own draft and takes the
- * other's release.
+ * Publishes the GitHub release of the tag through the REST API, never public
+ * without its assets: the release is created as a draft (seen only by those
+ * with push access), the assets are uploaded to it, the draft is read back
+ * and published only if every asset is there whole and with this commit's
+ * bytes. A rerun after an interruption finishes the draft it left (found in
+ * the release list by tag and name: a draft has no by-tag address, and a
+ * draft made by hand or by another tool is not taken); an upload that was cut
+ * off is deleted and made again. A release already published gets only what
+ * it lacks. Two runs that meet: the one that publishes second deletes its own
+ * draft and checks the other's release.
  * API: https://docs.github.com/en/rest/releases/releases and /releases/assets
  */
 export async function publishGitHubRelease(gh: GitHubContext, step: StepOf<'github-release'>): Promise<StepOutputs['github-release']> {
@@ -66,6 +76,8 @@ export async function publishGitHubRelease(gh: GitHubContext, step: StepOf<'gith
     if (typeof r?.upload_url !== 'string' || typeof r.id !== 'number') throw new StepError(`GitHub API: ${what} came back without an id and upload_url; ${RERUN_HINT}`);
     return r;
   };
+  const expected = await Promise.all(step.assets.map(async (path) => ({ name: basename(path), data: await gh.readAsset(path) })));
+  const digestOf = new Map(expected.map((a) => [a.name, `sha256:${sha256(a.data)}`]));
 
   /** The published release of the tag, or undefined. */
   const published = async (): Promise<GitHubRelease | undefined> => {
@@ -75,37 +87,42 @@ export async function publishGitHubRelease(gh: GitHubContext, step: StepOf<'gith
     return asRelease(`release ${step.tag}`, r.json);
   };
 
-  /** A draft of this tag left by an interrupted run, newest first as GitHub lists them. */
+  /** The release as GitHub has it now. */
+  const reread = async (release: GitHubRelease): Promise<GitHubRelease> => {
+    const r = await call(`reading release ${step.tag}`, 'GET', `${releases}/${release.id}`);
+    if (r.status !== 200) throw fail(`reading release ${step.tag} (release ${release.id})`, r);
+    return asRelease(`release ${step.tag}`, r.json);
+  };
+
+  /** A draft this release left: its tag and name, and no asset that is not one of its own. */
   const leftDraft = async (): Promise<GitHubRelease | undefined> => {
     for (let page = 1; page <= DRAFT_SEARCH_PAGES; page++) {
       const r = await call(`listing releases to find a draft of ${step.tag}`, 'GET', `${releases}?per_page=100&page=${page}`);
       if (r.status !== 200 || !Array.isArray(r.json)) throw fail(`listing releases to find a draft of ${step.tag}`, r);
-      const draft = (r.json as GitHubRelease[]).find((x) => x?.draft === true && x.tag_name === step.tag);
-      if (draft) return asRelease(`the draft of ${step.tag}`, draft);
+      const ours = (r.json as GitHubRelease[]).find((x) => x?.draft === true && x.tag_name === step.tag && x.name === step.name && (x.assets ?? []).every((a) => digestOf.has(a.name)));
+      if (ours) return asRelease(`the draft of ${step.tag}`, ours);
       if (r.json.length < 100) return undefined;
     }
     return undefined;
   };
 
-  /** Uploads what the release lacks; what it has must be this commit's bytes. The number uploaded. */
+  /** Uploads what the release lacks, after deleting an upload that was cut off. The number uploaded. */
   const completeAssets = async (release: GitHubRelease): Promise<number> => {
-    const present = new Map((release.assets ?? []).map((a) => [a.name, a.digest ?? undefined]));
+    const present = new Map((release.assets ?? []).map((a) => [a.name, a]));
     const uploadBase = release.upload_url.replace(/\{.*\}$/, '');
     let uploaded = 0;
-    for (const asset of step.assets) {
-      const name = basename(asset);
-      const data = await gh.readAsset(asset);
-      if (present.has(name)) {
-        // A rerun verifies what it finds: an asset of this release must be the bytes this commit builds.
-        const there = present.get(name);
-        if (there && there !== `sha256:${sha256(data)}`) throw new StepError(`GitHub release ${step.tag} already has ${name} with other bytes (${there}) than this commit builds (sha256:${sha256(data)}); delete that asset (or the release) and run the release again`);
-        continue;
+    for (const { name, data } of expected) {
+      const there = present.get(name);
+      if (there && (there.state ?? 'uploaded') === 'uploaded') continue; // checked, with the rest, by unfinished()
+      if (there) {
+        const removed = await call(`deleting ${name}, an upload that was cut off`, 'DELETE', `${releases}/assets/${there.id}`);
+        if (removed.status !== 204 && removed.status !== 404) throw fail(`deleting ${name}, an upload that was cut off`, removed);
       }
       const r = await call(`uploading ${name}`, 'POST', `${uploadBase}?name=${encodeURIComponent(name)}`, data, {
         'content-type': name.endsWith('gz') ? 'application/gzip' : 'text/plain',
         'content-length': String(data.byteLength),
       });
-      // Uploaded meanwhile by another run of this release: the same reproducible bytes.
+      // Taken meanwhile by another run of this release: whether it is whole and the same bytes is checked before anything is published.
       if (alreadyExists(r)) continue;
       if (r.status !== 201) throw fail(`uploading ${name}`, r);
       uploaded++;
@@ -113,23 +130,51 @@ export async function publishGitHubRelease(gh: GitHubContext, step: StepOf<'gith
     return uploaded;
   };
 
+  /** What keeps the release from being complete: an asset missing, not whole, or other bytes than this commit builds. */
+  const unfinished = (release: GitHubRelease): string | undefined => {
+    const there = new Map((release.assets ?? []).map((a) => [a.name, a]));
+    for (const [name, digest] of digestOf) {
+      const a = there.get(name);
+      if (!a) return `${name} is not on it`;
+      if ((a.state ?? 'uploaded') !== 'uploaded') return `${name} is not whole yet (state ${a.state}: another run may still be uploading it, or its upload was cut off)`;
+      if (a.digest && a.digest !== digest) return `${name} has other bytes (${a.digest}) than this commit builds (${digest}); delete that asset (or the release) and run the release again`;
+    }
+    return undefined;
+  };
+
   const done = await published();
-  if (done) return { url: done.html_url, assetsUploaded: await completeAssets(done) };
+  if (done) {
+    const uploaded = await completeAssets(done);
+    const problem = unfinished(uploaded > 0 || (done.assets ?? []).some((a) => a.state !== undefined && a.state !== 'uploaded') ? await reread(done) : done);
+    if (problem) throw new StepError(`GitHub release ${step.tag} is published but ${problem}; ${RERUN_HINT}`);
+    return { url: done.html_url, assetsUploaded: uploaded };
+  }
 
   let draft = await leftDraft();
   if (!draft) {
-    const created = await callWithJson(`creating release ${step.tag} (as a draft until its assets are up)`, 'POST', releases, { tag_name: step.tag, name: step.name, body: step.notes, draft: true, prerelease: step.prerelease });
+    const body = { tag_name: step.tag, target_commitish: step.commit, name: step.name, body: step.notes, draft: true, prerelease: step.prerelease };
+    const created = await callWithJson(`creating release ${step.tag} (as a draft until its assets are up)`, 'POST', releases, body);
     if (created.status !== 201) throw fail(`creating release ${step.tag}`, created);
     draft = asRelease(`the new draft of ${step.tag}`, created.json);
   }
   const uploaded = await completeAssets(draft);
-  const publish = await callWithJson(`publishing release ${step.tag}`, 'PATCH', `${releases}/${draft.id}`, { draft: false });
-  if (publish.status === 200) return { url: asRelease(`release ${step.tag}`, publish.json).html_url, assetsUploaded: uploaded };
-  // Refused: if another run of this release published first, this run's draft is surplus. Its assets
-  // were the same reproducible bytes; what counts is the published release, checked like any rerun's.
+  const problem = unfinished(await reread(draft));
+  if (problem) throw new StepError(`GitHub release ${step.tag} stays a draft, unpublished: ${problem}; ${RERUN_HINT}`);
+  // The whole release again, not only draft:false: a draft edited without its tag_name loses the tag.
+  const publishing = { tag_name: step.tag, name: step.name, body: step.notes, prerelease: step.prerelease, draft: false };
+  const publish = await callWithJson(`publishing release ${step.tag}`, 'PATCH', `${releases}/${draft.id}`, publishing);
+  if (publish.status === 200) {
+    const out = asRelease(`release ${step.tag}`, publish.json);
+    if (out.draft !== false || out.tag_name !== step.tag) throw new StepError(`GitHub API: publishing release ${step.tag} answered with ${out.draft !== false ? 'a draft' : `tag ${out.tag_name}`}; check the release on GitHub, then ${RERUN_HINT}`);
+    return { url: out.html_url, assetsUploaded: uploaded };
+  }
+  // Refused: if another run of this release published first, this run's draft is surplus. What counts is the published release, checked like any rerun's.
   const winner = publish.status === 422 ? await published() : undefined;
   if (!winner) throw fail(`publishing release ${step.tag}`, publish);
   const removed = await call(`deleting the surplus draft of ${step.tag}`, 'DELETE', `${releases}/${draft.id}`);
   if (removed.status !== 204 && removed.status !== 404) throw fail(`deleting the surplus draft of ${step.tag} (release ${draft.id})`, removed);
-  return { url: winner.html_url, assetsUploaded: await completeAssets(winner) };
+  const winnerUploaded = await completeAssets(winner);
+  const left = unfinished(await reread(winner));
+  if (left) throw new StepError(`GitHub release ${step.tag} is published but ${left}; ${RERUN_HINT}`);
+  return { url: winner.html_url, assetsUploaded: winnerUploaded };
 }

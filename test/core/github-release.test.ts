@@ -10,7 +10,7 @@ afterEach(async () => {
   for (const c of closers.splice(0)) await c();
 });
 
-const step: StepOf<'github-release'> = { id: 'github-release', needs: [], kind: 'github-release', repository: 'o/r', tag: 'v1.0.0', name: 'r 1.0.0', notes: 'notes', prerelease: false, assets: ['out/a.tgz', 'out/SHA256SUMS'] };
+const step: StepOf<'github-release'> = { id: 'github-release', needs: [], kind: 'github-release', repository: 'o/r', tag: 'v1.0.0', commit: 'c0ffee0000000000000000000000000000000000', name: 'r 1.0.0', notes: 'notes', prerelease: false, assets: ['out/a.tgz', 'out/SHA256SUMS'] };
 const files: Record<string, Buffer> = { 'out/a.tgz': Buffer.from('chart bytes'), 'out/SHA256SUMS': Buffer.from('sums\n') };
 const context = (apiUrl: string, bytes = files) => ({ token: TOKEN, apiUrl, redactor: new Redactor(), readAsset: async (path: string) => bytes[path]! });
 
@@ -35,10 +35,12 @@ describe('the GitHub release client', () => {
       'POST /repos/o/r/releases',
       'POST /uploads/repos/o/r/releases/1/assets?name=a.tgz',
       'POST /uploads/repos/o/r/releases/1/assets?name=SHA256SUMS',
+      'GET /repos/o/r/releases/1',
       'PATCH /repos/o/r/releases/1',
     ]);
-    expect(JSON.parse(gh.requests[2]!.body.toString())).toEqual({ tag_name: 'v1.0.0', name: 'r 1.0.0', body: 'notes', draft: true, prerelease: false });
-    expect(JSON.parse(gh.requests[5]!.body.toString())).toEqual({ draft: false });
+    // Made at the released commit, should GitHub not have the tag; published with all of its fields (an edit of a draft without tag_name loses the tag).
+    expect(JSON.parse(gh.requests[2]!.body.toString())).toEqual({ tag_name: 'v1.0.0', target_commitish: 'c0ffee0000000000000000000000000000000000', name: 'r 1.0.0', body: 'notes', draft: true, prerelease: false });
+    expect(JSON.parse(gh.requests[6]!.body.toString())).toEqual({ tag_name: 'v1.0.0', name: 'r 1.0.0', body: 'notes', prerelease: false, draft: false });
     expect(out).toEqual({ url: 'https://github.com/o/r/releases/tag/v1.0.0', assetsUploaded: 2 });
     expect(gh.drafts).toEqual([]);
   });
@@ -56,11 +58,48 @@ describe('the GitHub release client', () => {
       'GET /repos/o/r/releases/tags/v1.0.0',
       'GET /repos/o/r/releases?per_page=100&page=1',
       'POST /uploads/repos/o/r/releases/1/assets?name=SHA256SUMS',
+      'GET /repos/o/r/releases/1',
       'PATCH /repos/o/r/releases/1',
     ]);
     expect(rerun.assetsUploaded).toBe(1);
     expect(gh.drafts).toEqual([]);
     expect(gh.releases.get('v1.0.0')!.assets.map((a) => a.name)).toEqual(['a.tgz', 'SHA256SUMS']);
+  });
+
+  it('deletes an upload that was cut off (left listed, not whole) and uploads it again before publishing', async () => {
+    const gh = await startFakeGitHub({ token: TOKEN, cutUploadNumber: 1 });
+    closers.push(gh.close);
+    await expect(publishGitHubRelease(context(gh.url), step)).rejects.toThrow(/uploading a\.tgz/);
+    expect(gh.drafts[0]!.assets.map((a) => [a.name, a.state])).toEqual([['a.tgz', 'starter']]);
+    const seen = gh.requests.length;
+    await publishGitHubRelease(context(gh.url), step);
+    expect(gh.requests.slice(seen).map((q) => `${q.method} ${q.path}`)).toEqual([
+      'GET /repos/o/r/releases/tags/v1.0.0',
+      'GET /repos/o/r/releases?per_page=100&page=1',
+      'DELETE /repos/o/r/releases/assets/1',
+      'POST /uploads/repos/o/r/releases/1/assets?name=a.tgz',
+      'POST /uploads/repos/o/r/releases/1/assets?name=SHA256SUMS',
+      'GET /repos/o/r/releases/1',
+      'PATCH /repos/o/r/releases/1',
+    ]);
+    expect(gh.releases.get('v1.0.0')!.assets.map((a) => [a.name, a.state, a.data.toString()])).toEqual([['a.tgz', 'uploaded', 'chart bytes'], ['SHA256SUMS', 'uploaded', 'sums\n']]);
+  });
+
+  it('does not publish while another run is still uploading an asset: the release stays a draft, and the run says why', async () => {
+    const gh = await startFakeGitHub({ token: TOKEN, uploadInProgress: 'a.tgz', existingDrafts: [{ tag_name: 'v1.0.0', name: 'r 1.0.0' }] });
+    closers.push(gh.close);
+    await expect(publishGitHubRelease(context(gh.url), step)).rejects.toThrow(/stays a draft, unpublished: a\.tgz is not whole yet \(state starter: another run may still be uploading it, or its upload was cut off\).*run the same release again/);
+    expect(gh.requests.filter((q) => q.method === 'PATCH')).toEqual([]);
+    expect(gh.releases.has('v1.0.0')).toBe(false);
+  });
+
+  it('leaves a draft of the tag made by another tool alone (another name, assets of its own) and publishes its own', async () => {
+    const gh = await startFakeGitHub({ token: TOKEN, existingDrafts: [{ tag_name: 'v1.0.0', name: 'v1.0.0 (release-drafter)', assets: [{ name: 'debug-build.zip', data: Buffer.from('zip') }] }] });
+    closers.push(gh.close);
+    await publishGitHubRelease(context(gh.url), step);
+    const published = gh.releases.get('v1.0.0')!;
+    expect([published.name, published.body, published.prerelease, published.assets.map((a) => a.name)]).toEqual(['r 1.0.0', 'notes', false, ['a.tgz', 'SHA256SUMS']]);
+    expect(gh.drafts.map((d) => d.name)).toEqual(['v1.0.0 (release-drafter)']);
   });
 
   it('looks for a left draft past the first page of releases, and stops at the last page', async () => {
@@ -89,7 +128,7 @@ describe('the GitHub release client', () => {
     const gh = await startFakeGitHub({ token: TOKEN });
     closers.push(gh.close);
     await publishGitHubRelease(context(gh.url, { ...files, 'out/a.tgz': Buffer.from('bytes of another build') }), step);
-    await expect(publishGitHubRelease(context(gh.url), step)).rejects.toThrow(/already has a\.tgz with other bytes \(sha256:[0-9a-f]{64}\) than this commit builds/);
+    await expect(publishGitHubRelease(context(gh.url), step)).rejects.toThrow(/is published but a\.tgz has other bytes \(sha256:[0-9a-f]{64}\) than this commit builds \(sha256:[0-9a-f]{64}\); delete that asset/);
   });
 });
 

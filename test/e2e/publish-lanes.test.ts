@@ -134,14 +134,15 @@ describe('release', () => {
       'POST /uploads/repos/dsxconnect/dsx-connect/releases/1/assets?name=filesystem-connector-chart-0.2.7.tgz',
       'POST /uploads/repos/dsxconnect/dsx-connect/releases/1/assets?name=dsx-connect-compose-0.3.88.tar.gz',
       'POST /uploads/repos/dsxconnect/dsx-connect/releases/1/assets?name=SHA256SUMS',
+      'GET /repos/dsxconnect/dsx-connect/releases/1',
       'PATCH /repos/dsxconnect/dsx-connect/releases/1',
     ]);
     for (const q of gh.requests) {
       expect(q.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'lanes' });
     }
     const created = JSON.parse(gh.requests.find((q) => q.method === 'POST')!.body.toString());
-    expect(created).toMatchObject({ tag_name: 'v0.3.88', name: 'dsx-connect 0.3.88', draft: true, prerelease: false });
-    expect(JSON.parse(gh.requests.at(-1)!.body.toString())).toEqual({ draft: false });
+    expect(created).toMatchObject({ tag_name: 'v0.3.88', target_commitish: head, name: 'dsx-connect 0.3.88', draft: true, prerelease: false });
+    expect(JSON.parse(gh.requests.at(-1)!.body.toString())).toEqual({ tag_name: 'v0.3.88', name: 'dsx-connect 0.3.88', body: created.body, prerelease: false, draft: false });
     expect(created.body).toContain(`- **dsx-connect 0.3.88** (first release): \`${registry}/${ns}/dsx-connect:0.3.88\`, \`oci://${registry}/${ns}-charts/dsx-connect-chart:0.3.88\``);
     expect(created.body).toMatch(/\n\nChanges:\n\n- initial \([0-9a-f]{7}\)/);
     const release = gh.releases.get('v0.3.88')!;
