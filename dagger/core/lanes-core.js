@@ -61456,6 +61456,20 @@ async function publishGitHubRelease(gh, step2) {
     }
     return void 0;
   };
+  const checkTag = async () => {
+    const what = `looking up tag ${step2.tag}`;
+    let r = await call(what, "GET", `${api}/repos/${step2.repository}/git/ref/tags/${encodeURIComponent(step2.tag)}`);
+    if (r.status === 404) return;
+    for (let depth3 = 0; r.status === 200 && r.json?.object?.type === "tag" && depth3 < 4; depth3++) {
+      r = await call(what, "GET", `${api}/repos/${step2.repository}/git/tags/${r.json.object.sha}`);
+    }
+    if (r.status !== 200) throw fail(what, r);
+    const target = r.json?.object;
+    if (target?.type !== "commit" || target.sha !== step2.commit) {
+      throw new StepError(`GitHub's tag ${step2.tag} in ${step2.repository} is at ${target?.type === "commit" ? `commit ${target.sha.slice(0, 7)}` : `a ${target?.type ?? "missing"} object`}, not at the released commit ${step2.commit.slice(0, 7)}; release.github must name the repository the tag was pushed to (or one without that tag): fix it or the tag there, then run the same release again`);
+    }
+  };
+  await checkTag();
   const done = await published2();
   if (done) {
     const uploaded2 = await completeAssets(done);

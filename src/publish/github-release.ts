@@ -35,6 +35,11 @@ interface GitHubRelease {
   assets?: GitHubAsset[];
 }
 
+/** A git ref or tag object as GitHub's git database API gives it: what it points at. */
+interface GitObjectRef {
+  object: { type: string; sha: string };
+}
+
 /** GitHub's 422 when what is created exists already. */
 const alreadyExists = (r: { status: number; json: unknown }) => r.status === 422 && JSON.stringify(r.json ?? '').includes('already_exists');
 
@@ -142,6 +147,29 @@ export async function publishGitHubRelease(gh: GitHubContext, step: StepOf<'gith
     return undefined;
   };
 
+  /**
+   * GitHub's tag of the release, if it has one, must be at the released
+   * commit: release.github could name a repository other than the remote
+   * lanes pushed the tag to (a fork, a mirror) whose tag of that name is
+   * another commit, and the release would attach to it. Without the tag,
+   * GitHub makes it at target_commitish, the released commit.
+   */
+  const checkTag = async (): Promise<void> => {
+    const what = `looking up tag ${step.tag}`;
+    let r = await call(what, 'GET', `${api}/repos/${step.repository}/git/ref/tags/${encodeURIComponent(step.tag)}`);
+    if (r.status === 404) return;
+    // Annotated tags (lanes writes those) point at a tag object, which points at the commit.
+    for (let depth = 0; r.status === 200 && (r.json as GitObjectRef)?.object?.type === 'tag' && depth < 4; depth++) {
+      r = await call(what, 'GET', `${api}/repos/${step.repository}/git/tags/${(r.json as GitObjectRef).object.sha}`);
+    }
+    if (r.status !== 200) throw fail(what, r);
+    const target = (r.json as GitObjectRef)?.object;
+    if (target?.type !== 'commit' || target.sha !== step.commit) {
+      throw new StepError(`GitHub's tag ${step.tag} in ${step.repository} is at ${target?.type === 'commit' ? `commit ${target.sha.slice(0, 7)}` : `a ${target?.type ?? 'missing'} object`}, not at the released commit ${step.commit.slice(0, 7)}; release.github must name the repository the tag was pushed to (or one without that tag): fix it or the tag there, then run the same release again`);
+    }
+  };
+
+  await checkTag();
   const done = await published();
   if (done) {
     const uploaded = await completeAssets(done);

@@ -30,6 +30,7 @@ describe('the GitHub release client', () => {
     closers.push(gh.close);
     const out = await publishGitHubRelease(context(gh.url), step);
     expect(gh.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+      'GET /repos/o/r/git/ref/tags/v1.0.0',
       'GET /repos/o/r/releases/tags/v1.0.0',
       'GET /repos/o/r/releases?per_page=100&page=1',
       'POST /repos/o/r/releases',
@@ -39,8 +40,10 @@ describe('the GitHub release client', () => {
       'PATCH /repos/o/r/releases/1',
     ]);
     // Made at the released commit, should GitHub not have the tag; published with all of its fields (an edit of a draft without tag_name loses the tag).
-    expect(JSON.parse(gh.requests[2]!.body.toString())).toEqual({ tag_name: 'v1.0.0', target_commitish: 'c0ffee0000000000000000000000000000000000', name: 'r 1.0.0', body: 'notes', draft: true, prerelease: false });
-    expect(JSON.parse(gh.requests[6]!.body.toString())).toEqual({ tag_name: 'v1.0.0', name: 'r 1.0.0', body: 'notes', prerelease: false, draft: false });
+    expect(JSON.parse(gh.requests[3]!.body.toString())).toEqual({ tag_name: 'v1.0.0', target_commitish: 'c0ffee0000000000000000000000000000000000', name: 'r 1.0.0', body: 'notes', draft: true, prerelease: false });
+    expect(JSON.parse(gh.requests[7]!.body.toString())).toEqual({ tag_name: 'v1.0.0', name: 'r 1.0.0', body: 'notes', prerelease: false, draft: false });
+    // GitHub had no such tag: publishing made it, at the released commit.
+    expect(gh.tags.get('v1.0.0')).toEqual({ commit: step.commit });
     expect(out).toEqual({ url: 'https://github.com/o/r/releases/tag/v1.0.0', assetsUploaded: 2 });
     expect(gh.drafts).toEqual([]);
   });
@@ -55,6 +58,7 @@ describe('the GitHub release client', () => {
     const seen = gh.requests.length;
     const rerun = await publishGitHubRelease(context(gh.url), step);
     expect(gh.requests.slice(seen).map((q) => `${q.method} ${q.path}`)).toEqual([
+      'GET /repos/o/r/git/ref/tags/v1.0.0',
       'GET /repos/o/r/releases/tags/v1.0.0',
       'GET /repos/o/r/releases?per_page=100&page=1',
       'POST /uploads/repos/o/r/releases/1/assets?name=SHA256SUMS',
@@ -74,6 +78,7 @@ describe('the GitHub release client', () => {
     const seen = gh.requests.length;
     await publishGitHubRelease(context(gh.url), step);
     expect(gh.requests.slice(seen).map((q) => `${q.method} ${q.path}`)).toEqual([
+      'GET /repos/o/r/git/ref/tags/v1.0.0',
       'GET /repos/o/r/releases/tags/v1.0.0',
       'GET /repos/o/r/releases?per_page=100&page=1',
       'DELETE /repos/o/r/releases/assets/1',
@@ -100,6 +105,21 @@ describe('the GitHub release client', () => {
     const published = gh.releases.get('v1.0.0')!;
     expect([published.name, published.body, published.prerelease, published.assets.map((a) => a.name)]).toEqual(['r 1.0.0', 'notes', false, ['a.tgz', 'SHA256SUMS']]);
     expect(gh.drafts.map((d) => d.name)).toEqual(['v1.0.0 (release-drafter)']);
+  });
+
+  it('refuses a repository whose tag of that name is another commit (a fork, a mirror), creating nothing', async () => {
+    const gh = await startFakeGitHub({ token: TOKEN, tags: { 'v1.0.0': { commit: 'bad0000000000000000000000000000000000000', annotated: true } } });
+    closers.push(gh.close);
+    await expect(publishGitHubRelease(context(gh.url), step)).rejects.toThrow(/GitHub's tag v1\.0\.0 in o\/r is at commit bad0000, not at the released commit c0ffee0; release\.github must name the repository the tag was pushed to/);
+    expect(gh.requests.filter((q) => q.method !== 'GET')).toEqual([]);
+  });
+
+  it('follows an annotated tag on GitHub to its commit, and goes on when it is the released one', async () => {
+    const gh = await startFakeGitHub({ token: TOKEN, tags: { 'v1.0.0': { commit: step.commit, annotated: true } } });
+    closers.push(gh.close);
+    await publishGitHubRelease(context(gh.url), step);
+    expect(gh.requests.slice(0, 2).map((q) => `${q.method} ${q.path.replace(/[0-9a-f]{40}$/, '<sha>')}`)).toEqual(['GET /repos/o/r/git/ref/tags/v1.0.0', 'GET /repos/o/r/git/tags/<sha>']);
+    expect(gh.releases.get('v1.0.0')!.assets).toHaveLength(2);
   });
 
   it('looks for a left draft past the first page of releases, and stops at the last page', async () => {

@@ -126,6 +126,7 @@ describe('release', () => {
     expect(gh.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
       'GET /repos/dsxconnect/dsx-connect',
       'GET /repos/dsxconnect/dsx-connect/releases/tags/v0.3.88',
+      'GET /repos/dsxconnect/dsx-connect/git/ref/tags/v0.3.88',
       'GET /repos/dsxconnect/dsx-connect/releases/tags/v0.3.88',
       'GET /repos/dsxconnect/dsx-connect/releases?per_page=100&page=1',
       'POST /repos/dsxconnect/dsx-connect/releases',
@@ -181,10 +182,11 @@ describe('release', () => {
     expect(again.code).toBe(0);
     const skipped = again.json().results.filter((x: any) => x.kind.startsWith('push-'));
     expect(skipped.every((x: any) => x.status === 'skipped')).toBe(true);
-    // The preflight (repository, release) and the release step's look-up: only reads.
+    // The preflight (repository, release) and the release step's look-ups (the tag, now GitHub's, at the released commit; the release): only reads.
     expect(gh.requests.slice(seen).map((q) => `${q.method} ${q.path}`)).toEqual([
       'GET /repos/dsxconnect/dsx-connect',
       'GET /repos/dsxconnect/dsx-connect/releases/tags/v0.3.88',
+      'GET /repos/dsxconnect/dsx-connect/git/ref/tags/v0.3.88',
       'GET /repos/dsxconnect/dsx-connect/releases/tags/v0.3.88',
     ]);
   });

@@ -36,6 +36,8 @@ export interface FakeGitHubOptions {
   existingDrafts?: { tag_name: string; name: string; assets?: { name: string; data: Buffer; state?: 'uploaded' | 'starter' }[] }[];
   /** The 422 body GitHub answers a publish with for some reason of its own. */
   publishRefusal?: unknown;
+  /** Tags GitHub has (the repository's git database), by name. Publishing a release of a tag it lacks makes the tag at target_commitish. */
+  tags?: Record<string, { commit: string; annotated?: boolean }>;
   /** An asset another run is uploading to every draft right now: listed as 'starter', back at once when deleted, its name refused to others. */
   uploadInProgress?: string;
 }
@@ -64,6 +66,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions) {
   let lastId = 0;
   let lastAssetId = 0;
   const all = () => [...drafts, ...releases.values()];
+  const tags = new Map(Object.entries(opts.tags ?? {}));
+  const tagObjectSha = (name: string) => createHash('sha1').update(`tag ${name}`).digest('hex');
   /** The other run's upload, wherever it is missing: it keeps going whatever this run does. */
   const otherRunUploads = () => {
     if (!opts.uploadInProgress) return;
@@ -91,6 +95,17 @@ export async function startFakeGitHub(opts: FakeGitHubOptions) {
       if (req.method === 'GET' && (m = /^\/repos\/([^/]+\/[^/]+)$/.exec(url.pathname))) {
         return send(200, { full_name: m[1], private: true, permissions: { admin: false, maintain: false, push: opts.canPush ?? true, triage: true, pull: true } });
       }
+      if (req.method === 'GET' && (m = /^\/repos\/[^/]+\/[^/]+\/git\/ref\/tags\/(.+)$/.exec(url.pathname))) {
+        const name = decodeURIComponent(m[1]!);
+        const t = tags.get(name);
+        if (!t) return send(404, { message: 'Not Found' });
+        return send(200, { ref: `refs/tags/${name}`, object: t.annotated ? { type: 'tag', sha: tagObjectSha(name) } : { type: 'commit', sha: t.commit } });
+      }
+      if (req.method === 'GET' && (m = /^\/repos\/[^/]+\/[^/]+\/git\/tags\/([0-9a-f]+)$/.exec(url.pathname))) {
+        const found = [...tags].find(([name, t]) => t.annotated && tagObjectSha(name) === m![1]);
+        if (!found) return send(404, { message: 'Not Found' });
+        return send(200, { sha: m[1], tag: found[0], object: { type: 'commit', sha: found[1].commit } });
+      }
       if (req.method === 'GET' && (m = /^\/repos\/[^/]+\/[^/]+\/releases\/tags\/(.+)$/.exec(url.pathname))) {
         const r = releases.get(decodeURIComponent(m[1]!));
         return r ? send(200, view(r)) : send(404, { message: 'Not Found' });
@@ -111,7 +126,10 @@ export async function startFakeGitHub(opts: FakeGitHubOptions) {
         if (!draft && releases.has(input.tag_name)) return alreadyExists();
         const r: Release = { id: ++lastId, draft, tag_name: input.tag_name, target_commitish: input.target_commitish, name: input.name, body: input.body, prerelease: input.prerelease, assets: [] };
         if (draft) drafts.push(r);
-        else releases.set(r.tag_name, r);
+        else {
+          releases.set(r.tag_name, r);
+          if (!tags.has(r.tag_name)) tags.set(r.tag_name, { commit: r.target_commitish ?? 'default-branch-head' });
+        }
         return send(201, view(r));
       }
       if (req.method === 'PATCH' && (m = /^\/repos\/[^/]+\/[^/]+\/releases\/(\d+)$/.exec(url.pathname))) {
@@ -125,6 +143,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions) {
           drafts.splice(drafts.indexOf(r), 1);
           r.draft = false;
           releases.set(tag, r);
+          if (!tags.has(tag)) tags.set(tag, { commit: r.target_commitish ?? 'default-branch-head' });
         }
         r.tag_name = tag;
         r.name = input.name ?? r.name;
@@ -173,7 +192,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions) {
     drafts.push({ id: ++lastId, draft: true, tag_name: d.tag_name, name: d.name, body: '', prerelease: false, assets });
   }
   otherRunUploads();
-  return { url: server.base, requests: server.requests, releases, drafts, close: server.close };
+  return { url: server.base, requests: server.requests, releases, drafts, tags, close: server.close };
 }
 
 function repoOf(path: string): string {
