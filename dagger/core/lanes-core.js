@@ -61402,6 +61402,10 @@ async function publishGitHubRelease(gh, step2) {
     if (typeof r?.upload_url !== "string" || typeof r.id !== "number") throw new StepError(`GitHub API: ${what} came back without an id and upload_url; ${RERUN_HINT}`);
     return r;
   };
+  const remove = async (what, url2) => {
+    const r = await call(what, "DELETE", url2);
+    if (r.status !== 204 && r.status !== 404) throw fail(what, r);
+  };
   const expected = await Promise.all(step2.assets.map(async (path) => ({ name: basename4(path), data: await gh.readAsset(path) })));
   const digestOf = new Map(expected.map((a) => [a.name, `sha256:${sha256(a.data)}`]));
   const published2 = async () => {
@@ -61431,11 +61435,8 @@ async function publishGitHubRelease(gh, step2) {
     let uploaded2 = 0;
     for (const { name: name2, data } of expected) {
       const there = present.get(name2);
-      if (there && (there.state ?? "uploaded") === "uploaded") continue;
-      if (there) {
-        const removed2 = await call(`deleting ${name2}, an upload that was cut off`, "DELETE", `${releases}/assets/${there.id}`);
-        if (removed2.status !== 204 && removed2.status !== 404) throw fail(`deleting ${name2}, an upload that was cut off`, removed2);
-      }
+      if (there && isWhole(there)) continue;
+      if (there) await remove(`deleting ${name2}, an upload that was cut off`, `${releases}/assets/${there.id}`);
       const r = await call(`uploading ${name2}`, "POST", `${uploadBase}?name=${encodeURIComponent(name2)}`, data, {
         "content-type": name2.endsWith("gz") ? "application/gzip" : "text/plain",
         "content-length": String(data.byteLength)
@@ -61451,7 +61452,7 @@ async function publishGitHubRelease(gh, step2) {
     for (const [name2, digest] of digestOf) {
       const a = there.get(name2);
       if (!a) return `${name2} is not on it`;
-      if ((a.state ?? "uploaded") !== "uploaded") return `${name2} is not whole yet (state ${a.state}: another run may still be uploading it, or its upload was cut off)`;
+      if (!isWhole(a)) return `${name2} is not whole yet (state ${a.state}: another run may still be uploading it, or its upload was cut off)`;
       if (a.digest && a.digest !== digest) return `${name2} has other bytes (${a.digest}) than this commit builds (${digest}); delete that asset (or the release) and run the release again`;
     }
     return void 0;
@@ -61469,14 +61470,15 @@ async function publishGitHubRelease(gh, step2) {
       throw new StepError(`GitHub's tag ${step2.tag} in ${step2.repository} is at ${target?.type === "commit" ? `commit ${target.sha.slice(0, 7)}` : `a ${target?.type ?? "missing"} object`}, not at the released commit ${step2.commit.slice(0, 7)}; release.github must name the repository the tag was pushed to (or one without that tag): fix it or the tag there, then run the same release again`);
     }
   };
+  const finishPublished = async (release) => {
+    const uploaded2 = await completeAssets(release);
+    const problem2 = unfinished(uploaded2 > 0 || !(release.assets ?? []).every(isWhole) ? await reread(release) : release);
+    if (problem2) throw new StepError(`GitHub release ${step2.tag} is published but ${problem2}; ${RERUN_HINT}`);
+    return { url: release.html_url, assetsUploaded: uploaded2 };
+  };
   await checkTag();
   const done = await published2();
-  if (done) {
-    const uploaded2 = await completeAssets(done);
-    const problem2 = unfinished(uploaded2 > 0 || (done.assets ?? []).some((a) => a.state !== void 0 && a.state !== "uploaded") ? await reread(done) : done);
-    if (problem2) throw new StepError(`GitHub release ${step2.tag} is published but ${problem2}; ${RERUN_HINT}`);
-    return { url: done.html_url, assetsUploaded: uploaded2 };
-  }
+  if (done) return finishPublished(done);
   let draft = await leftDraft();
   if (!draft) {
     const body = { tag_name: step2.tag, target_commitish: step2.commit, name: step2.name, body: step2.notes, draft: true, prerelease: step2.prerelease };
@@ -61496,13 +61498,10 @@ async function publishGitHubRelease(gh, step2) {
   }
   const winner = publish.status === 422 ? await published2() : void 0;
   if (!winner) throw fail(`publishing release ${step2.tag}`, publish);
-  const removed = await call(`deleting the surplus draft of ${step2.tag}`, "DELETE", `${releases}/${draft.id}`);
-  if (removed.status !== 204 && removed.status !== 404) throw fail(`deleting the surplus draft of ${step2.tag} (release ${draft.id})`, removed);
-  const winnerUploaded = await completeAssets(winner);
-  const left = unfinished(await reread(winner));
-  if (left) throw new StepError(`GitHub release ${step2.tag} is published but ${left}; ${RERUN_HINT}`);
-  return { url: winner.html_url, assetsUploaded: winnerUploaded };
+  await remove(`deleting the surplus draft of ${step2.tag} (release ${draft.id})`, `${releases}/${draft.id}`);
+  return finishPublished(winner);
 }
+var isWhole = (a) => (a.state ?? "uploaded") === "uploaded";
 
 // src/publish/gitlab-release.ts
 import { basename as basename5 } from "node:path";

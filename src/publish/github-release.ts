@@ -81,6 +81,11 @@ export async function publishGitHubRelease(gh: GitHubContext, step: StepOf<'gith
     if (typeof r?.upload_url !== 'string' || typeof r.id !== 'number') throw new StepError(`GitHub API: ${what} came back without an id and upload_url; ${RERUN_HINT}`);
     return r;
   };
+  /** DELETE of what this run no longer wants; already gone (404) is as good. */
+  const remove = async (what: string, url: string): Promise<void> => {
+    const r = await call(what, 'DELETE', url);
+    if (r.status !== 204 && r.status !== 404) throw fail(what, r);
+  };
   const expected = await Promise.all(step.assets.map(async (path) => ({ name: basename(path), data: await gh.readAsset(path) })));
   const digestOf = new Map(expected.map((a) => [a.name, `sha256:${sha256(a.data)}`]));
 
@@ -118,11 +123,8 @@ export async function publishGitHubRelease(gh: GitHubContext, step: StepOf<'gith
     let uploaded = 0;
     for (const { name, data } of expected) {
       const there = present.get(name);
-      if (there && (there.state ?? 'uploaded') === 'uploaded') continue; // checked, with the rest, by unfinished()
-      if (there) {
-        const removed = await call(`deleting ${name}, an upload that was cut off`, 'DELETE', `${releases}/assets/${there.id}`);
-        if (removed.status !== 204 && removed.status !== 404) throw fail(`deleting ${name}, an upload that was cut off`, removed);
-      }
+      if (there && isWhole(there)) continue; // checked, with the rest, by unfinished()
+      if (there) await remove(`deleting ${name}, an upload that was cut off`, `${releases}/assets/${there.id}`);
       const r = await call(`uploading ${name}`, 'POST', `${uploadBase}?name=${encodeURIComponent(name)}`, data, {
         'content-type': name.endsWith('gz') ? 'application/gzip' : 'text/plain',
         'content-length': String(data.byteLength),
@@ -141,7 +143,7 @@ export async function publishGitHubRelease(gh: GitHubContext, step: StepOf<'gith
     for (const [name, digest] of digestOf) {
       const a = there.get(name);
       if (!a) return `${name} is not on it`;
-      if ((a.state ?? 'uploaded') !== 'uploaded') return `${name} is not whole yet (state ${a.state}: another run may still be uploading it, or its upload was cut off)`;
+      if (!isWhole(a)) return `${name} is not whole yet (state ${a.state}: another run may still be uploading it, or its upload was cut off)`;
       if (a.digest && a.digest !== digest) return `${name} has other bytes (${a.digest}) than this commit builds (${digest}); delete that asset (or the release) and run the release again`;
     }
     return undefined;
@@ -169,14 +171,17 @@ export async function publishGitHubRelease(gh: GitHubContext, step: StepOf<'gith
     }
   };
 
+  /** A published release given what it lacks, then checked whole (read back only when that may have changed it). */
+  const finishPublished = async (release: GitHubRelease): Promise<StepOutputs['github-release']> => {
+    const uploaded = await completeAssets(release);
+    const problem = unfinished(uploaded > 0 || !(release.assets ?? []).every(isWhole) ? await reread(release) : release);
+    if (problem) throw new StepError(`GitHub release ${step.tag} is published but ${problem}; ${RERUN_HINT}`);
+    return { url: release.html_url, assetsUploaded: uploaded };
+  };
+
   await checkTag();
   const done = await published();
-  if (done) {
-    const uploaded = await completeAssets(done);
-    const problem = unfinished(uploaded > 0 || (done.assets ?? []).some((a) => a.state !== undefined && a.state !== 'uploaded') ? await reread(done) : done);
-    if (problem) throw new StepError(`GitHub release ${step.tag} is published but ${problem}; ${RERUN_HINT}`);
-    return { url: done.html_url, assetsUploaded: uploaded };
-  }
+  if (done) return finishPublished(done);
 
   let draft = await leftDraft();
   if (!draft) {
@@ -199,10 +204,9 @@ export async function publishGitHubRelease(gh: GitHubContext, step: StepOf<'gith
   // Refused: if another run of this release published first, this run's draft is surplus. What counts is the published release, checked like any rerun's.
   const winner = publish.status === 422 ? await published() : undefined;
   if (!winner) throw fail(`publishing release ${step.tag}`, publish);
-  const removed = await call(`deleting the surplus draft of ${step.tag}`, 'DELETE', `${releases}/${draft.id}`);
-  if (removed.status !== 204 && removed.status !== 404) throw fail(`deleting the surplus draft of ${step.tag} (release ${draft.id})`, removed);
-  const winnerUploaded = await completeAssets(winner);
-  const left = unfinished(await reread(winner));
-  if (left) throw new StepError(`GitHub release ${step.tag} is published but ${left}; ${RERUN_HINT}`);
-  return { url: winner.html_url, assetsUploaded: winnerUploaded };
+  await remove(`deleting the surplus draft of ${step.tag} (release ${draft.id})`, `${releases}/${draft.id}`);
+  return finishPublished(winner);
 }
+
+/** Whether an asset is whole: 'uploaded' (older servers give no state, only whole assets). */
+const isWhole = (a: GitHubAsset) => (a.state ?? 'uploaded') === 'uploaded';
