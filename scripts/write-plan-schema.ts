@@ -3,7 +3,7 @@
 // artifacts.schema.json (a release's .lanes/out/artifacts.json).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { toJSONSchema } from 'zod/mini';
 import { releaseManifestSchema } from '../src/artifacts/release-manifest.js';
 import { planJsonSchema } from '../src/plan/plan-json-schema.js';
 
@@ -13,5 +13,5 @@ write('artifacts.schema.json', {
   $id: 'https://github.com/lanes-dev/lanes/artifacts.schema.json',
   title: 'lanes release artifacts',
   description: 'What a successful release published (.lanes/out/artifacts.json).',
-  ...z.toJSONSchema(releaseManifestSchema, { target: 'draft-2020-12' }),
+  ...toJSONSchema(releaseManifestSchema, { target: 'draft-2020-12' }),
 });

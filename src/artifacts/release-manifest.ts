@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { described } from '../config/zod-mini.js';
 import type { StepResult } from '../exec/run-steps.js';
 import type { Plan } from '../plan/types.js';
 
@@ -9,22 +10,21 @@ import type { Plan } from '../plan/types.js';
  * Written only when the release succeeded. Its JSON Schema is
  * artifacts.schema.json, generated from this zod schema.
  */
-const published = z.object({ component: z.string(), ref: z.string(), digest: z.string().regex(/^sha256:[0-9a-f]{64}$/) }).strict();
+const published = z.strictObject({ component: z.string(), ref: z.string(), digest: z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/)) });
 
-export const releaseManifestSchema = z
-  .object({
-    schemaVersion: z.literal(1),
-    project: z.string(),
-    tag: z.string(),
-    commit: z.string(),
-    images: z.array(published).describe('every image of the release, pushed by this run or by an earlier run of the same commit'),
-    charts: z.array(published),
-    assets: z.array(z.object({ name: z.string(), path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict()).describe('release page assets; path is relative to the monorepo root'),
-    tags: z.array(z.string()).describe('the release tags, on the remote at commit'),
-    releases: z.array(z.object({ host: z.enum(['github', 'gitlab']), url: z.string() }).strict()),
-    notes: z.string().describe('the release notes, also written as RELEASE_NOTES.md beside this file'),
-  })
-  .strict();
+
+export const releaseManifestSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  project: z.string(),
+  tag: z.string(),
+  commit: z.string(),
+  images: described(z.array(published), 'every image of the release, pushed by this run or by an earlier run of the same commit'),
+  charts: z.array(published),
+  assets: described(z.array(z.strictObject({ name: z.string(), path: z.string(), sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)) })), 'release page assets; path is relative to the monorepo root'),
+  tags: described(z.array(z.string()), 'the release tags, on the remote at commit'),
+  releases: z.array(z.strictObject({ host: z.enum(['github', 'gitlab']), url: z.string() })),
+  notes: described(z.string(), 'the release notes, also written as RELEASE_NOTES.md beside this file'),
+});
 
 export type ReleaseManifest = z.infer<typeof releaseManifestSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { toJSONSchema } from 'zod/mini';
 import { configSchema } from './schema.js';
 
 /** Where lanes.schema.json says it lives; editors use the `$schema` line of lanes.yaml, not this id. */
@@ -68,7 +68,7 @@ type JsonSchema = Record<string, unknown>;
  * Draft-07: the draft every YAML editor plugin reads.
  */
 export function lanesJsonSchema(): JsonSchema {
-  const generated = z.toJSONSchema(configSchema, { target: 'draft-7', io: 'input' }) as JsonSchema;
+  const generated = toJSONSchema(configSchema, { target: 'draft-7', io: 'input' }) as JsonSchema;
   const { $schema, ...body } = generated;
   const schema: JsonSchema = {
     $schema,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { toJSONSchema } from 'zod/mini';
 import { planSchema } from './types.js';
 
 /** The JSON Schema published as plan.schema.json. */
@@ -7,6 +7,6 @@ export function planJsonSchema(): Record<string, unknown> {
     $id: 'https://github.com/lanes-dev/lanes/plan.schema.json',
     title: 'lanes plan',
     description: 'The plan a lanes lane computes before running (lanes plan <lane> --json).',
-    ...z.toJSONSchema(planSchema, { target: 'draft-2020-12' }),
+    ...toJSONSchema(planSchema, { target: 'draft-2020-12' }),
   };
 }

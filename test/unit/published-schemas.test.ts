@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { toJSONSchema } from 'zod/mini';
 import { describe, expect, it } from 'vitest';
 import { releaseManifestSchema } from '../../src/artifacts/release-manifest.js';
 import { planJsonSchema } from '../../src/plan/plan-json-schema.js';
@@ -15,6 +15,6 @@ describe('the published JSON Schemas', () => {
 
   it('artifacts.schema.json is what the release manifest\'s zod schema gives today (npm run docs)', () => {
     const schema = committed('artifacts.schema.json');
-    expect({ ...schema, $id: undefined, title: undefined, description: undefined }).toEqual({ ...z.toJSONSchema(releaseManifestSchema, { target: 'draft-2020-12' }), $id: undefined, title: undefined, description: undefined });
+    expect({ ...schema, $id: undefined, title: undefined, description: undefined }).toEqual({ ...toJSONSchema(releaseManifestSchema, { target: 'draft-2020-12' }), $id: undefined, title: undefined, description: undefined });
   });
 });
