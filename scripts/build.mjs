@@ -1,5 +1,5 @@
 // Builds what lanes ships (npm test, npm run example and npm publish run it):
-//  - dist/lanes.mjs: the CLI in one file, its dependencies inlined (commander, yaml, zod, semver…),
+//  - dist/lanes.cjs: the CLI in one file, its dependencies inlined (commander, yaml, zod, semver…),
 //    so start-up loads one file instead of ~100 TypeScript modules and the dependencies' own
 //    files from node_modules (~0.6 s through tsx, ~0.15 s with external dependencies, ~0.08 s
 //    inlined). Only undici stays external: it is large, and the code imports it lazily
@@ -40,16 +40,24 @@ const zodEnglishOnly = {
   },
 };
 
-/** esbuild options of the CLI bundle, dist/lanes.mjs: every dependency inlined but undici. */
+/**
+ * esbuild options of the CLI bundle, dist/lanes.cjs: every dependency inlined but undici.
+ * CommonJS, because that is what bin/compile-cache.js can hand to V8 with the code it
+ * compiled on an earlier run (vm.Script takes a script, not a module) on Nodes older than
+ * 22.1, which have no compile cache of their own.
+ */
 const cliOptions = {
   plugins: [zodEnglishOnly],
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   external: ['undici'],
-  // As in the module bundle: the inlined CommonJS dependencies (semver) call require().
-  banner: { js: "import { createRequire as __lanesCreateRequire } from 'node:module';\nconst require = __lanesCreateRequire(import.meta.url);" },
+  // import('undici') as require(): a vm.Script has no module loader for import() on every Node 20.
+  supported: { 'dynamic-import': false },
+  // The one import.meta of the sources (package-version.ts finds package.json from its own file).
+  define: { 'import.meta.url': '__lanesBundleUrl' },
+  banner: { js: "const __lanesBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   // The map gives an internal error's stack its src/ file and line; the sources themselves would
   // triple the package (2.5 MB of dependency code) for a view no user of the CLI needs.
   sourcemap: 'linked',
@@ -63,7 +71,7 @@ if (only !== -1) {
 } else {
   const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' };
   await Promise.all([
-    build({ ...cliOptions, entryPoints: ['src/cli/main.ts'], outfile: 'dist/lanes.mjs' }),
+    build({ ...cliOptions, entryPoints: ['src/cli/main.ts'], outfile: 'dist/lanes.cjs' }),
     // The library entry is imported by other code: its dependencies stay external (package.json).
     build({ ...common, packages: 'external', entryPoints: ['src/index.ts'], outfile: 'dist/index.js', sourcemap: 'linked' }),
     ...(process.argv.includes('--package-only') ? [] : [build(daggerCoreOptions('dagger/core/lanes-core.js'))]),

@@ -13,8 +13,8 @@ import {
  * local base image. Unit tests do not need it.
  *
  * It also gives the run an id (LANES_TEST_RUN, the `<run>` in every
- * `lanes-test-<run>-…` name) and a temp directory of its own (TMPDIR, removed
- * at the end), and notes what the Docker engine and the test registry hold
+ * `lanes-test-<run>-…` name) and a temp directory of its own (TMPDIR, and
+ * XDG_CACHE_HOME below it, removed at the end), and notes what the Docker engine and the test registry hold
  * before the tests. The teardown checks that `docker images`, `docker ps -a`,
  * `docker network ls` and the registry catalog show nothing the tests
  * created — and fails the run, naming it, if they do — then removes whatever
@@ -35,6 +35,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   // Last, so a failed set-up leaves no directory behind (vitest runs no teardown then).
   const tmp = mkdtempSync(join(tmpdir(), `${runMarker()}-`));
   process.env.TMPDIR = tmp;
+  // The CLIs the tests start keep their compile cache (bin/compile-cache.js) there too, not in the user's home.
+  process.env.XDG_CACHE_HOME = join(tmp, 'cache');
 
   return async function teardown() {
     try {

@@ -54,7 +54,7 @@ describe('the installed package', () => {
 
   it('starts the CLI from its one bundle: no dependency is loaded from node_modules, undici only to talk to a network', () => {
     // The same install with every package but lanes removed from node_modules: commander, yaml,
-    // zod, semver… must be inside dist/lanes.mjs, and undici (kept external, imported lazily for
+    // zod, semver… must be inside dist/lanes.cjs, and undici (kept external, imported lazily for
     // network calls) must not be imported by commands that make none.
     bare = mkdtempSync(join(tmpdir(), 'lanes-bare-app-'));
     cpSync(app, bare, { recursive: true, verbatimSymlinks: true });
