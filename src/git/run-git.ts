@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { execFile } from 'node:child_process';
 import { ExecError } from '../errors.js';
+import { hostGit } from './host-git.js';
+
+export { hostGit };
 
 export interface GitResult {
   stdout: string;
@@ -25,29 +27,6 @@ export function withGitRunner<T>(runner: GitRunner, fn: () => Promise<T>): Promi
 /** Runs git in `cwd` (with the runner in scope, else the git binary); never throws for a non-zero exit. */
 export function runGit(cwd: string, args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GitResult> {
   return (scope.getStore() ?? hostGit)(cwd, args, input, extraEnv);
-}
-
-/** The git binary on PATH. */
-export function hostGit(cwd: string, args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GitResult> {
-  return new Promise((resolveResult, reject) => {
-    const child = execFile(
-      'git',
-      ['-c', 'core.quotePath=false', ...args],
-      { cwd, maxBuffer: 512 * 1024 * 1024, env: { ...process.env, ...extraEnv, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } },
-      (error, stdout, stderr) => {
-        if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
-          reject(new ExecError(`git ${args.join(' ')}`, null, `cannot run git: ${error.message}; install git and make sure it is on PATH`));
-          return;
-        }
-        resolveResult({ stdout, stderr, code: error ? ((error as { code?: number }).code ?? 1) : 0 });
-      },
-    );
-    if (input !== undefined) {
-      // git may exit before reading its input (a bad revision): not a crash.
-      child.stdin!.on('error', () => {});
-      child.stdin!.end(input);
-    }
-  });
 }
 
 /** Runs git and fails with an ExecError carrying stderr when it exits non-zero. */
