@@ -6,7 +6,7 @@
 // code between runs itself (module.enableCompileCache); older Nodes get the same here,
 // for this one file: V8's code cache, written once after a command ran (so it holds the
 // functions that command compiled), read on every later start.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,27 +16,30 @@ import vm from 'node:vm';
 const KEEP = 8;
 
 /**
- * The bundle's exports, and `save()`, to call once the command has run: it
- * stores what V8 compiled when there was no usable cache yet. Nothing here
- * ever fails a command: a cache that cannot be read or written only costs
- * the compile it would have saved.
+ * The bundle's exports; `cache`, where lanes may keep what later runs of this
+ * bundle can reuse (undefined: nowhere, LANES_NO_CACHE=1 or no home); and
+ * `save()`, to call once the command has run: it stores what V8 compiled when
+ * there was no usable code cache yet. Nothing here ever fails a command: a
+ * cache that cannot be read or written only costs the work it would have saved.
  */
 export function loadWithCompileCache(bundle) {
   const require = module.createRequire(bundle);
+  const cache = cacheHome(bundle);
   const disabled = !!process.env.NODE_DISABLE_COMPILE_CACHE;
-  if (typeof module.enableCompileCache === 'function' || disabled) {
+  if (typeof module.enableCompileCache === 'function' || disabled || !cache) {
     try {
-      if (!disabled) module.enableCompileCache();
+      if (!disabled) module.enableCompileCache?.();
     } catch {
       // ignored: the cache is an optimisation
     }
-    return { exports: require(bundle), save() {} };
+    return { exports: require(bundle), cache, save() {} };
   }
   const source = readFileSync(bundle, 'utf8');
-  const file = cacheFile(bundle);
+  const dir = join(cache.dir, 'compile-cache');
+  const file = join(dir, `${process.version}-${process.arch}-${cache.buildId}.v8`);
   let cachedData;
   try {
-    if (file) cachedData = readFileSync(file);
+    cachedData = readFileSync(file);
   } catch {
     // no cache yet
   }
@@ -47,15 +50,16 @@ export function loadWithCompileCache(bundle) {
   const usable = cachedData !== undefined && !script.cachedDataRejected;
   return {
     exports: mod.exports,
+    cache,
     save() {
-      if (usable || !file) return;
+      if (usable) return;
       try {
-        mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
         // Written aside and renamed: a concurrent run reads the old file or the new one, never half of one.
         const partial = `${file}.${process.pid}.partial`;
         writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
         renameSync(partial, file);
-        prune(dirname(file));
+        mod.exports.keepNewest(dir, KEEP, '.v8');
       } catch {
         // ignored: the cache is an optimisation
       }
@@ -64,26 +68,18 @@ export function loadWithCompileCache(bundle) {
 }
 
 /**
- * Where the code of this bundle, for this Node, is kept: in the user's own
- * cache directory (never a shared temporary one, where another user could
- * plant code), named after the bundle file's identity, so a rebuilt or
- * reinstalled bundle never meets code compiled from another.
+ * lanes' directory in the user's own cache directory (never a shared
+ * temporary one, where another user could plant code), and this bundle's
+ * identity — the file's inode, size and time — so a rebuilt or reinstalled
+ * bundle never meets what another one kept.
  */
-function cacheFile(bundle) {
+function cacheHome(bundle) {
+  if (process.env.LANES_NO_CACHE) return undefined;
   try {
     const base = process.env.XDG_CACHE_HOME || (process.platform === 'win32' ? process.env.LOCALAPPDATA : undefined) || join(homedir(), '.cache');
     const { size, mtimeMs, ino } = statSync(bundle);
-    return join(base, 'lanes', 'compile-cache', `${process.version}-${process.arch}-${ino}-${size}-${Math.trunc(mtimeMs)}.v8`);
+    return { dir: join(base, 'lanes'), buildId: `${ino}-${size}-${Math.trunc(mtimeMs)}` };
   } catch {
     return undefined;
   }
-}
-
-/** Removes all but the KEEP most recently written caches (and partial files runs left behind). */
-function prune(dir) {
-  const entries = readdirSync(dir)
-    .map((name) => ({ name, time: statSync(join(dir, name)).mtimeMs }))
-    .sort((a, b) => b.time - a.time);
-  const partial = (e) => e.name.endsWith('.partial') && Date.now() - e.time > 60_000;
-  for (const e of [...entries.filter((e) => e.name.endsWith('.v8')).slice(KEEP), ...entries.filter(partial)]) rmSync(join(dir, e.name), { force: true });
 }

@@ -8,6 +8,8 @@
 // compiling the bundle's functions. Node >= 22.1 keeps compiled code between
 // runs itself (module.enableCompileCache); on older Nodes this file does the
 // same for the bundle alone (compile-cache.js), keyed by the bundle's identity.
+// The bundle also keeps each lanes.yaml it validated there (src/config/
+// validated-config-cache.ts), so an unchanged one is not parsed again.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +35,7 @@ const checkout = existsSync(sources);
 const useBundle = existsSync(bundle) && (!checkout || !modifiedAfter(sources, statSync(bundle).mtimeMs));
 if (useBundle) {
   const cli = loadWithCompileCache(bundle);
-  process.exitCode = await cli.exports.main(args);
+  process.exitCode = await cli.exports.main(args, undefined, cli.cache);
   // --version and --help compile next to nothing: the first real command fills the cache.
   if (!args.some((a) => /^(-V|--version|-h|--help)$/.test(a)) && args.length > 0) cli.save();
 } else if (checkout) {

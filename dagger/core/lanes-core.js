@@ -9365,8 +9365,8 @@ var require_pool_base = __commonJS({
       }
       get [kPending]() {
         let ret = this[kQueued];
-        for (const { [kPending]: pending } of this[kClients]) {
-          ret += pending;
+        for (const { [kPending]: pending2 } of this[kClients]) {
+          ret += pending2;
         }
         return ret;
       }
@@ -13849,19 +13849,19 @@ var require_mock_agent = __commonJS({
       }
       pendingInterceptors() {
         const mockAgentClients = this[kClients];
-        return Array.from(mockAgentClients.entries()).flatMap(([origin, result]) => result.dispatcher[kDispatches].map((dispatch2) => ({ ...dispatch2, origin }))).filter(({ pending }) => pending);
+        return Array.from(mockAgentClients.entries()).flatMap(([origin, result]) => result.dispatcher[kDispatches].map((dispatch2) => ({ ...dispatch2, origin }))).filter(({ pending: pending2 }) => pending2);
       }
       assertNoPendingInterceptors({ pendingInterceptorsFormatter = new PendingInterceptorsFormatter() } = {}) {
-        const pending = this.pendingInterceptors();
-        if (pending.length === 0) {
+        const pending2 = this.pendingInterceptors();
+        if (pending2.length === 0) {
           return;
         }
         throw new UndiciError(
-          pending.length === 1 ? `1 interceptor is pending:
+          pending2.length === 1 ? `1 interceptor is pending:
 
-${pendingInterceptorsFormatter.format(pending)}`.trim() : `${pending.length} interceptors are pending:
+${pendingInterceptorsFormatter.format(pending2)}`.trim() : `${pending2.length} interceptors are pending:
 
-${pendingInterceptorsFormatter.format(pending)}`.trim()
+${pendingInterceptorsFormatter.format(pending2)}`.trim()
         );
       }
     };
@@ -15688,14 +15688,14 @@ var require_cache = __commonJS({
     }
     function appendHeader(headers, key, val) {
       const headerName = key.toLowerCase();
-      const current = headers[headerName];
+      const current2 = headers[headerName];
       const values = Array.isArray(val) ? val : [val];
-      if (current === void 0) {
+      if (current2 === void 0) {
         headers[headerName] = Array.isArray(val) ? val.slice() : val;
-      } else if (Array.isArray(current)) {
-        current.push(...values);
+      } else if (Array.isArray(current2)) {
+        current2.push(...values);
       } else {
-        headers[headerName] = [current, ...values];
+        headers[headerName] = [current2, ...values];
       }
     }
     function normalizeHeaders(opts) {
@@ -34888,9 +34888,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -36215,7 +36215,6 @@ var require_dist = __commonJS({
 
 // src/git/run-git.ts
 import { AsyncLocalStorage } from "node:async_hooks";
-import { execFile } from "node:child_process";
 
 // src/errors.ts
 var EXIT = { ok: 0, failed: 1, usage: 2 };
@@ -36295,6 +36294,113 @@ var StepError = class extends LanesError {
   }
 };
 
+// src/git/host-git.ts
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+function hostGit(cwd, args, input, extraEnv = {}) {
+  if (Object.keys(extraEnv).length > 0 || process.platform === "win32") return direct(cwd, args, input, extraEnv);
+  return new Promise((resolve5, reject) => {
+    if (pending.length === 0) queueMicrotask(flush);
+    pending.push({ cwd, args, input, resolve: resolve5, reject });
+  });
+}
+var pending = [];
+function flush() {
+  const byDir = /* @__PURE__ */ new Map();
+  for (const r of pending) byDir.set(r.cwd, [...byDir.get(r.cwd) ?? [], r]);
+  pending = [];
+  for (const [cwd, requests] of byDir) {
+    if (requests.length === 1) {
+      const [r] = requests;
+      direct(cwd, r.args, r.input).then(r.resolve, r.reject);
+    } else fromShell(cwd, requests);
+  }
+}
+var GIT_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
+var GIT = ["git", "-c", "core.quotePath=false"];
+function direct(cwd, args, input, extraEnv = {}) {
+  return new Promise((resolveResult, reject) => {
+    const child = execFile(GIT[0], [...GIT.slice(1), ...args], { cwd, maxBuffer: 512 * 1024 * 1024, env: { ...process.env, ...extraEnv, ...GIT_ENV } }, (error2, stdout, stderr) => {
+      if (error2 && typeof error2.code === "string") {
+        reject(cannotRun(args, error2.message));
+        return;
+      }
+      resolveResult({ stdout, stderr, code: error2 ? error2.code ?? 1 : 0 });
+    });
+    if (input !== void 0) {
+      child.stdin.on("error", () => {
+      });
+      child.stdin.end(input);
+    }
+  });
+}
+var cannotRun = (args, why) => new ExecError(`git ${args.join(" ")}`, null, `cannot run git: ${why}; install git and make sure it is on PATH`);
+var quote = (word) => `'${word.replaceAll("'", `'\\''`)}'`;
+function fromShell(cwd, requests) {
+  let dir;
+  let shell;
+  try {
+    dir = mkdtempSync(join(tmpdir(), "lanes-git-"));
+    const script = requests.map((r, n) => {
+      if (r.input !== void 0) writeFileSync(join(dir, `${n}.in`), r.input);
+      const stdin = r.input !== void 0 ? `"$1/${n}.in"` : "/dev/null";
+      return `{ ${[...GIT, ...r.args].map(quote).join(" ")} <${stdin} >"$1/${n}.out" 2>"$1/${n}.err"; echo "${n} $?"; } &
+`;
+    }).join("") + "wait\n";
+    shell = spawn("sh", ["-c", script, "sh", dir], { cwd, env: { ...process.env, ...GIT_ENV }, stdio: ["ignore", "pipe", "pipe"] });
+  } catch {
+    if (dir !== void 0) rmSync(dir, { recursive: true, force: true });
+    for (const r of requests) direct(cwd, r.args, r.input).then(r.resolve, r.reject);
+    return;
+  }
+  const work = dir;
+  const answered = /* @__PURE__ */ new Set();
+  const answer = (n, code) => {
+    const r = requests[n];
+    if (!r || answered.has(n)) return;
+    answered.add(n);
+    const read = (ext) => readFileSync(join(work, `${n}.${ext}`), "utf8");
+    let result;
+    try {
+      result = { stdout: read("out"), stderr: read("err"), code };
+    } catch (e) {
+      r.reject(new ExecError(`git ${r.args.join(" ")}`, null, `cannot read what git wrote: ${e.message}`));
+      return;
+    } finally {
+      if (answered.size === requests.length) rmSync(work, { recursive: true, force: true });
+    }
+    if (code === 127 && /\bgit\b.*(not found|No such file)/.test(result.stderr)) r.reject(cannotRun(r.args, result.stderr.trim()));
+    else r.resolve(result);
+  };
+  let lines = "";
+  shell.stdout.setEncoding("utf8").on("data", (chunk) => {
+    lines += chunk;
+    let end;
+    while ((end = lines.indexOf("\n")) !== -1) {
+      const [n, code] = lines.slice(0, end).split(" ").map(Number);
+      lines = lines.slice(end + 1);
+      answer(n, code);
+    }
+  });
+  let shellError = "";
+  shell.stderr.setEncoding("utf8").on("data", (chunk) => shellError += chunk);
+  let finished = false;
+  const finish = (startFailed) => {
+    if (finished) return;
+    finished = true;
+    rmSync(work, { recursive: true, force: true });
+    requests.forEach((r, n) => {
+      if (answered.has(n)) return;
+      if (startFailed) direct(cwd, r.args, r.input).then(r.resolve, r.reject);
+      else r.reject(new ExecError(`git ${r.args.join(" ")}`, null, `git was stopped before it finished${shellError ? `: ${shellError.trim()}` : ""}`));
+    });
+  };
+  shell.on("error", () => finish(true));
+  shell.on("close", () => finish(false));
+}
+
 // src/git/run-git.ts
 var scope = new AsyncLocalStorage();
 function withGitRunner(runner, fn) {
@@ -36302,27 +36408,6 @@ function withGitRunner(runner, fn) {
 }
 function runGit(cwd, args, input, extraEnv = {}) {
   return (scope.getStore() ?? hostGit)(cwd, args, input, extraEnv);
-}
-function hostGit(cwd, args, input, extraEnv = {}) {
-  return new Promise((resolveResult, reject) => {
-    const child = execFile(
-      "git",
-      ["-c", "core.quotePath=false", ...args],
-      { cwd, maxBuffer: 512 * 1024 * 1024, env: { ...process.env, ...extraEnv, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" } },
-      (error2, stdout, stderr) => {
-        if (error2 && typeof error2.code === "string") {
-          reject(new ExecError(`git ${args.join(" ")}`, null, `cannot run git: ${error2.message}; install git and make sure it is on PATH`));
-          return;
-        }
-        resolveResult({ stdout, stderr, code: error2 ? error2.code ?? 1 : 0 });
-      }
-    );
-    if (input !== void 0) {
-      child.stdin.on("error", () => {
-      });
-      child.stdin.end(input);
-    }
-  });
 }
 async function git(cwd, args, input) {
   const r = await runGit(cwd, args, input);
@@ -36345,12 +36430,12 @@ async function mapConcurrent(items, limit, fn) {
 }
 
 // src/registry/oci-client.ts
-import { readFileSync as readFileSync2, existsSync as existsSync2 } from "node:fs";
+import { readFileSync as readFileSync3, existsSync as existsSync2 } from "node:fs";
 import { createSecureContext, rootCertificates } from "node:tls";
 
 // src/registry/credentials.ts
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync as readFileSync2 } from "node:fs";
 
 // src/registry/image-ref.ts
 function parseRef(ref) {
@@ -36398,7 +36483,7 @@ function joinRef(namespace, name2, tag) {
 
 // src/registry/credentials.ts
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join as join2 } from "node:path";
 function resolveCredentials(registryHost, opts = {}) {
   const registry2 = canonicalRegistry(registryHost);
   const env = opts.env ?? process.env;
@@ -36409,12 +36494,12 @@ function resolveCredentials(registryHost, opts = {}) {
     return { username: env.LANES_REGISTRY_USERNAME, password: env.LANES_REGISTRY_PASSWORD, source: "LANES_REGISTRY_USERNAME/LANES_REGISTRY_PASSWORD" };
   }
   if (opts.dockerConfig === false) return void 0;
-  const dir = opts.dockerConfigDir ?? env.DOCKER_CONFIG ?? join(homedir(), ".docker");
-  const file = join(dir, "config.json");
+  const dir = opts.dockerConfigDir ?? env.DOCKER_CONFIG ?? join2(homedir(), ".docker");
+  const file = join2(dir, "config.json");
   if (!existsSync(file)) return void 0;
   let config2;
   try {
-    config2 = JSON.parse(readFileSync(file, "utf8"));
+    config2 = JSON.parse(readFileSync2(file, "utf8"));
   } catch {
     return void 0;
   }
@@ -36614,7 +36699,7 @@ var RegistryClient = class {
   async createDispatcher(host) {
     const { Agent, RetryAgent } = await loadUndici();
     const timeout = this.opts.timeoutMs ?? 15e3;
-    const ca = [this.opts.caFile, `${this.opts.certsDir ?? "/etc/docker/certs.d"}/${host}/ca.crt`].filter((f) => !!f && existsSync2(f)).map((f) => readFileSync2(f, "utf8"));
+    const ca = [this.opts.caFile, `${this.opts.certsDir ?? "/etc/docker/certs.d"}/${host}/ca.crt`].filter((f) => !!f && existsSync2(f)).map((f) => readFileSync3(f, "utf8"));
     const agent = new Agent({
       // HTTP/2 where the registry offers it (Docker Hub, GHCR, ECR, distribution): every look-up
       // shares one connection. Over HTTP/1.1 undici closes the connection after each HEAD.
@@ -36714,7 +36799,7 @@ var import_semver5 = __toESM(require_semver2(), 1);
 
 // src/versions/read-versions.ts
 var import_semver2 = __toESM(require_semver2(), 1);
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/versions/format-registry.ts
 import { basename } from "node:path";
@@ -38721,11 +38806,11 @@ function readBlockScalar(state, parentIndent, props) {
   const style = ch === 124 ? SCALAR_STYLE.LITERAL_BLOCK : SCALAR_STYLE.FOLDED_BLOCK;
   state.position++;
   while (state.input.charCodeAt(state.position) !== 0) {
-    const current = state.input.charCodeAt(state.position);
-    const digit = fromDecimalCode(current);
-    if (current === 43 || current === 45) {
+    const current2 = state.input.charCodeAt(state.position);
+    const digit = fromDecimalCode(current2);
+    if (current2 === 43 || current2 === 45) {
       if (chomping !== CHOMPING_MODE.CLIP) throwError(state, "repeat of a chomping mode identifier");
-      chomping = current === 43 ? CHOMPING_MODE.KEEP : CHOMPING_MODE.STRIP;
+      chomping = current2 === 43 ? CHOMPING_MODE.KEEP : CHOMPING_MODE.STRIP;
       state.position++;
     } else if (digit >= 0) {
       if (digit === 0) throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
@@ -39697,7 +39782,7 @@ function strictSemver(version2) {
   const canonical = parsed.build.length ? `${parsed.version}+${parsed.build.join(".")}` : parsed.version;
   return canonical === version2 ? version2 : void 0;
 }
-function nextVersion(current, request) {
+function nextVersion(current2, request) {
   switch (request.kind) {
     case "exact": {
       const v = strictSemver(request.version.replace(/^v(?=\d)/, ""));
@@ -39706,17 +39791,17 @@ function nextVersion(current, request) {
     }
     case "pre": {
       if (!/^[0-9A-Za-z-]+$/.test(request.id)) throw new UsageError(`--pre ${request.id}: a prerelease id is letters, digits and "-" (e.g. rc, beta)`);
-      const same = import_semver.default.prerelease(current)?.[0] === request.id;
-      return import_semver.default.inc(current, same ? "prerelease" : "prepatch", request.id, "0");
+      const same = import_semver.default.prerelease(current2)?.[0] === request.id;
+      return import_semver.default.inc(current2, same ? "prerelease" : "prepatch", request.id, "0");
     }
     default:
-      return import_semver.default.inc(current, request.kind);
+      return import_semver.default.inc(current2, request.kind);
   }
 }
 
 // src/workspace/repo-files.ts
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
-import { basename as basename2, dirname, isAbsolute, join as join2, relative, resolve, sep } from "node:path";
+import { basename as basename2, dirname, isAbsolute, join as join3, relative, resolve, sep } from "node:path";
 var MAX_TEXT_FILE_BYTES = 1024 * 1024;
 var pathCache;
 function withPathCache(fn) {
@@ -39749,7 +39834,7 @@ function walk(cache2, abs) {
     else {
       const parent = cache2.get(parentPath) ?? walk(cache2, parentPath);
       if ("error" in parent) throw parent.error;
-      const here = join2(parent.real, basename2(abs));
+      const here = join3(parent.real, basename2(abs));
       const st = lstatSync(here);
       entry = st.isSymbolicLink() ? { real: realpathSync(here) } : { real: here, stats: st };
     }
@@ -39761,7 +39846,7 @@ function walk(cache2, abs) {
 }
 function realPathInside(root, rel) {
   const realRoot = realpathOf(root);
-  const real = realpathOf(join2(root, rel));
+  const real = realpathOf(join3(root, rel));
   const out = realRoot !== sep && real.startsWith(realRoot) && real.charAt(realRoot.length) === sep ? real.slice(realRoot.length + 1) : relative(realRoot, real);
   if (out === "" || !out.startsWith(`..${sep}`) && out !== ".." && !isAbsolute(out)) return out.split(sep).join("/") || ".";
   return void 0;
@@ -39771,15 +39856,15 @@ function checkRepoPath(root, rel, kind) {
   let known;
   try {
     if (pathCache) {
-      const found2 = lookUp(pathCache, join2(root, rel));
+      const found2 = lookUp(pathCache, join3(root, rel));
       real = found2.real;
       known = found2.stats;
-    } else real = realpathSync(join2(root, rel));
+    } else real = realpathSync(join3(root, rel));
   } catch (e) {
     const code = e.code ?? "EIO";
     if (code === "ENOENT" || code === "ENOTDIR") {
       try {
-        if (lstatSync(join2(root, rel)).isSymbolicLink()) return { kind: "wrong-type", is: "a symlink that points nowhere" };
+        if (lstatSync(join3(root, rel)).isSymbolicLink()) return { kind: "wrong-type", is: "a symlink that points nowhere" };
       } catch {
       }
       return { kind: "missing" };
@@ -39841,7 +39926,7 @@ function escapingSymlinks(root, dir, limit = 2e4) {
   const walk2 = (rel) => {
     let entries;
     try {
-      entries = readdirSync(join2(root, rel), { withFileTypes: true });
+      entries = readdirSync(join3(root, rel), { withFileTypes: true });
     } catch {
       return;
     }
@@ -39850,7 +39935,7 @@ function escapingSymlinks(root, dir, limit = 2e4) {
       const child = `${rel}/${e.name}`;
       if (e.isSymbolicLink()) {
         try {
-          if (realPathInside(root, child) === void 0) out.push({ path: child, problem: `is a symlink to ${realpathSync(join2(root, child))}, outside the monorepo` });
+          if (realPathInside(root, child) === void 0) out.push({ path: child, problem: `is a symlink to ${realpathSync(join3(root, child))}, outside the monorepo` });
         } catch {
           out.push({ path: child, problem: "is a symlink that points nowhere" });
         }
@@ -39886,7 +39971,7 @@ function readVersionFile(root, file) {
   }
   if (real === void 0) return { problem: "leads outside the monorepo through a symlink; lanes only reads and writes version files inside it: commit the file itself" };
   try {
-    return { content: readRegularFile(join3(root, file)), real };
+    return { content: readRegularFile(join4(root, file)), real };
   } catch (e) {
     if (e instanceof NotATextFileError) return { problem: `${e.reason}; a version file must be a regular file` };
     const code = e.code;
@@ -40439,7 +40524,7 @@ import { resolve as resolve3 } from "node:path";
 // src/config/load.ts
 var import_yaml4 = __toESM(require_dist(), 1);
 import { existsSync as existsSync3, statSync as statSync2 } from "node:fs";
-import { dirname as dirname2, join as join4, resolve as resolve2, posix } from "node:path";
+import { dirname as dirname2, join as join5, resolve as resolve2, posix } from "node:path";
 
 // node_modules/zod/v4/core/util.js
 function getEnumValues(entries) {
@@ -42699,6 +42784,12 @@ function lineOf(doc, counter, path) {
   return void 0;
 }
 
+// src/config/validated-config-cache.ts
+var current;
+function validatedConfigCache() {
+  return current;
+}
+
 // src/config/value-checks.ts
 var MAX_PATTERN_LENGTH = 500;
 function nestedQuantifier(pattern) {
@@ -42761,46 +42852,58 @@ var CONFIG_FILE = "lanes.yaml";
 function loadConfig(rootDir) {
   const root = resolve2(rootDir);
   const file = CONFIG_FILE;
-  const full = join4(root, file);
+  const full = join5(root, file);
   if (!existsSync3(root) || !statSync2(root).isDirectory()) {
     throw new ConfigError([{ file: root, path: "", message: "not a directory; pass the monorepo root with --source <dir>" }], "cannot load the monorepo");
   }
   const text = readConfigText(full);
-  const { data, lineAt } = readConfigYaml(text, file);
-  const parsed = configSchema.safeParse(data ?? {});
-  if (!parsed.success) {
-    const issues2 = flattenIssues(parsed.error.issues).map((issue2) => {
-      const path = issue2.path.filter((k) => typeof k !== "symbol");
-      const at = issue2.code === "unrecognized_keys" && issue2.keys?.length ? [...path, issue2.keys[0]] : path;
-      return { file, line: lineAt(at), path: formatYamlPath(path), message: describeZodIssue(issue2) };
-    });
-    throw new ConfigError(issues2);
-  }
+  const { raw, lineAt } = readValidated(text, file);
   const issues = [];
   const add = (path, message) => {
     const keys = path.split(/\.|\[|\]/).filter(Boolean).map((k) => /^\d+$/.test(k) ? Number(k) : k);
     issues.push({ file, line: lineAt(keys), path, message });
   };
-  const config2 = normalise(parsed.data, root, file, add);
+  const config2 = normalise(raw, root, file, add);
   for (const issue2 of findCollisions(config2)) add(issue2.path, issue2.message);
   for (const issue2 of tagTemplateClashes(config2)) add(issue2.path, issue2.message);
   if (issues.length > 0) throw new ConfigError(issues);
   return config2;
 }
+function readValidated(text, file) {
+  const cache2 = validatedConfigCache();
+  const known = cache2?.get(text);
+  if (known) return { raw: known, lineAt: yamlLines(text, file).lineAt };
+  const { data, lineAt } = readConfigYaml(text, file);
+  const parsed = configSchema.safeParse(data ?? {});
+  if (!parsed.success) {
+    const issues = flattenIssues(parsed.error.issues).map((issue2) => {
+      const path = issue2.path.filter((k) => typeof k !== "symbol");
+      const at = issue2.code === "unrecognized_keys" && issue2.keys?.length ? [...path, issue2.keys[0]] : path;
+      return { file, line: lineAt(at), path: formatYamlPath(path), message: describeZodIssue(issue2) };
+    });
+    throw new ConfigError(issues);
+  }
+  cache2?.set(text, parsed.data);
+  return { raw: parsed.data, lineAt };
+}
 function readConfigYaml(text, file) {
-  let full;
-  const parseFull = () => full ??= parseYamlDocument(text, file);
+  const lines = yamlLines(text, file);
   const plain = readPlainYaml(text);
   let data;
   if (plain) data = plain.value;
   else {
-    const { doc } = parseFull();
+    const { doc } = lines.parseFull();
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
       throw new ConfigError([{ file, path: "", message: describeAliasError(e) }], "lanes.yaml is not valid YAML");
     }
   }
+  return { data, lineAt: lines.lineAt };
+}
+function yamlLines(text, file) {
+  let full;
+  const parseFull = () => full ??= parseYamlDocument(text, file);
   const lineAt = (path) => {
     try {
       const { doc, counter } = parseFull();
@@ -42809,7 +42912,7 @@ function readConfigYaml(text, file) {
       return void 0;
     }
   };
-  return { data, lineAt };
+  return { parseFull, lineAt };
 }
 function parseYamlDocument(text, file) {
   const counter = new import_yaml4.LineCounter();
@@ -42930,7 +43033,7 @@ function normaliseVersionFiles(c, { at, root, add, need }) {
     if (format === "env-pin" && !spec.key) add(yamlPath, "format env-pin needs key: the variable holding the image reference (e.g. DSXCONNECT_IMAGE)");
     if (!need(yamlPath, spec.file)) return;
     if (format === "cargo-lock" && !full.package) {
-      full.package = cargoPackageName(join4(root, dirname2(spec.file), "Cargo.toml"));
+      full.package = cargoPackageName(join5(root, dirname2(spec.file), "Cargo.toml"));
       if (!full.package) add(yamlPath, `cannot find the crate name for ${spec.file}: add package: <crate name> (no Cargo.toml with [package] name beside it)`);
     }
     out.push(full);
@@ -42993,7 +43096,7 @@ function readChart(root, chartFile) {
   if (where) return { problem: where.kind === "wrong-type" ? `is ${where.is}, not a regular file` : `cannot be read (${where.code})` };
   let text;
   try {
-    text = readRegularFile(join4(root, chartFile));
+    text = readRegularFile(join5(root, chartFile));
   } catch (e) {
     return { problem: e instanceof NotATextFileError ? e.reason : `cannot be read (${e.code ?? e.message})` };
   }
@@ -43149,13 +43252,13 @@ async function changedFilesOf(root, head, unique, prefix) {
 `).join(""));
   if (out.code !== 0) return changedFilesOfPresent(root, head, unique, prefix);
   const wanted = new Set(unique);
-  let current;
+  let current2;
   for (const field of out.stdout.split("\0")) {
     if (!field) continue;
     if (wanted.has(field) && !result.has(field)) {
-      current = [];
-      result.set(field, current);
-    } else if (field.startsWith(prefix)) current?.push(field.slice(prefix.length));
+      current2 = [];
+      result.set(field, current2);
+    } else if (field.startsWith(prefix)) current2?.push(field.slice(prefix.length));
   }
   for (const c of unique) if (!result.has(c)) result.set(c, void 0);
   return result;
@@ -43168,12 +43271,12 @@ async function changedFilesOfPresent(root, head, unique, prefix) {
   if (wanted.length === 0) return result;
   const out = await git(root, ["diff-tree", "--stdin", "-r", "--name-only", "--no-renames", "-z"], wanted.map((c) => `${c} ${head}
 `).join(""));
-  let current;
+  let current2;
   for (const field of out.split("\0")) {
     if (!field) continue;
     if (result.has(field)) {
-      current = result.get(field);
-    } else if (field.startsWith(prefix)) current?.push(field.slice(prefix.length));
+      current2 = result.get(field);
+    } else if (field.startsWith(prefix)) current2?.push(field.slice(prefix.length));
   }
   return result;
 }
@@ -43320,7 +43423,7 @@ function statusCommand(ctx, opts = {}) {
 var import_semver7 = __toESM(require_semver2(), 1);
 var import_yaml6 = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/facts/ci.ts
 var CI_VARIABLES = ["CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "JENKINS_URL", "TF_BUILD"];
@@ -43977,7 +44080,7 @@ async function composeFacts(root, request, list) {
   const files = /* @__PURE__ */ new Map();
   for (const file of request.files) {
     try {
-      files.set(file, { doc: (0, import_yaml6.parse)(await readFile(join5(root, file), "utf8"), { maxAliasCount: 100 }) });
+      files.set(file, { doc: (0, import_yaml6.parse)(await readFile(join6(root, file), "utf8"), { maxAliasCount: 100 }) });
     } catch (e) {
       files.set(file, { error: e.message.split("\n")[0] });
     }
@@ -43994,8 +44097,8 @@ async function releaseNotes2(ws, tag) {
     previous = last && last.tag !== tag ? last : void 0;
     paths = ["--", ...target.component.sources];
   } else {
-    const current = ws.versions.get(ws.config.release.versionOf ?? "")?.version;
-    previous = productTags(ws.config, ws.repo.tags).find((t) => t.tag !== tag && (!current || import_semver7.default.lt(t.version, current)));
+    const current2 = ws.versions.get(ws.config.release.versionOf ?? "")?.version;
+    previous = productTags(ws.config, ws.repo.tags).find((t) => t.tag !== tag && (!current2 || import_semver7.default.lt(t.version, current2)));
   }
   const range = previous ? [`${previous.commit}..HEAD`] : ["-n", "200", "HEAD"];
   const log = await runGit(ws.config.root, ["log", "--no-merges", "--format=- %s (%h)", ...range, ...paths]);
@@ -44306,7 +44409,7 @@ function asLanesError(e) {
 }
 async function runSteps(steps, handle, opts) {
   const results = /* @__PURE__ */ new Map();
-  const pending = [...steps];
+  const pending2 = [...steps];
   const running = /* @__PURE__ */ new Map();
   let failed = false;
   const ids = new Set(steps.map((s) => s.id));
@@ -44319,15 +44422,15 @@ async function runSteps(steps, handle, opts) {
     opts.onDone?.(r);
   };
   const blockedBy = (s) => s.needs.find((n) => results.get(n)?.status === "failed" || results.get(n)?.status === "skipped" && results.get(n)?.reason?.startsWith("not run"));
-  while (pending.length > 0 || running.size > 0) {
+  while (pending2.length > 0 || running.size > 0) {
     let progressed = false;
-    for (let i = 0; i < pending.length; i++) {
-      const step2 = pending[i];
+    for (let i = 0; i < pending2.length; i++) {
+      const step2 = pending2[i];
       const blocker = blockedBy(step2);
       const ready = step2.needs.every((n) => results.has(n));
       if (!blocker && !ready) continue;
       if (!blocker && !step2.skip && (running.size >= opts.jobs || failed && !opts.continueOnError)) continue;
-      pending.splice(i--, 1);
+      pending2.splice(i--, 1);
       progressed = true;
       if (blocker) {
         record2({ id: step2.id, kind: step2.kind, component: step2.component, status: "skipped", reason: `not run: ${blocker} did not succeed`, durationMs: 0, outputs: {} });
@@ -44348,8 +44451,8 @@ async function runSteps(steps, handle, opts) {
       }
     }
     if (running.size > 0) await Promise.race(running.values());
-    else if (!progressed && pending.length > 0) {
-      for (const step2 of pending.splice(0)) {
+    else if (!progressed && pending2.length > 0) {
+      for (const step2 of pending2.splice(0)) {
         record2({ id: step2.id, kind: step2.kind, component: step2.component, status: "skipped", reason: "not run: an earlier step failed (use --continue-on-error to run independent steps anyway)", durationMs: 0, outputs: {} });
       }
     }
@@ -44426,8 +44529,8 @@ async function runLaneCommand(ctx, lane, opts, executorFor, hooks = {}) {
 }
 
 // src/versions/apply-edits.ts
-import { renameSync, rmSync, writeFileSync, statSync as statSync3, chmodSync, accessSync, constants as constants2, realpathSync as realpathSync2 } from "node:fs";
-import { join as join6, relative as relative2 } from "node:path";
+import { renameSync, rmSync as rmSync2, writeFileSync as writeFileSync2, statSync as statSync3, chmodSync, accessSync, constants as constants2, realpathSync as realpathSync2 } from "node:fs";
+import { join as join7, relative as relative2 } from "node:path";
 function applyEdits(root, edits) {
   const targets = resolveTargets(root, edits);
   const staged = [];
@@ -44437,30 +44540,30 @@ function applyEdits(root, edits) {
       checkStillAsRead(edit, real);
       const temp = real + suffix;
       try {
-        writeFileSync(temp, edit.after, { flag: "wx" });
+        writeFileSync2(temp, edit.after, { flag: "wx" });
         chmodSync(temp, statSync3(real).mode);
       } catch (e) {
-        rmSync(temp, { force: true });
+        rmSync2(temp, { force: true });
         throw new VersionFileError("E_VERSION_FILE_WRITE", edit.path, `cannot stage the new content beside it (${errno(e)}): check that its directory is writable and the disk has space. No file was changed.`);
       }
       staged.push({ target: real, temp, edit });
     }
   } catch (e) {
-    for (const s of staged) rmSync(s.temp, { force: true });
+    for (const s of staged) rmSync2(s.temp, { force: true });
     throw e;
   }
   const done = [];
-  let current;
+  let current2;
   try {
     for (const s of staged) {
-      current = s.edit;
+      current2 = s.edit;
       renameSync(s.temp, s.target);
       done.push(s);
     }
   } catch (e) {
-    for (const s of done) writeFileSync(s.target, s.edit.before);
-    for (const s of staged) rmSync(s.temp, { force: true });
-    throw new VersionFileError("E_VERSION_FILE_WRITE", current?.path ?? "?", `writing failed (${errno(e)}); every file was restored to its previous content.`);
+    for (const s of done) writeFileSync2(s.target, s.edit.before);
+    for (const s of staged) rmSync2(s.temp, { force: true });
+    throw new VersionFileError("E_VERSION_FILE_WRITE", current2?.path ?? "?", `writing failed (${errno(e)}); every file was restored to its previous content.`);
   }
 }
 function errno(e) {
@@ -44473,7 +44576,7 @@ function resolveTargets(root, edits) {
     let real;
     try {
       inside = realPathInside(root, edit.path);
-      real = realpathSync2(join6(root, edit.path));
+      real = realpathSync2(join7(root, edit.path));
     } catch (e) {
       throw missingOr(edit, e);
     }
@@ -44589,19 +44692,19 @@ async function bumpComponents(root, targets, request, opts = {}) {
 }
 
 // src/commands/init.ts
-import { existsSync as existsSync5, lstatSync as lstatSync2, statSync as statSync4, writeFileSync as writeFileSync2 } from "node:fs";
-import { basename as basename7, dirname as dirname4, join as join8, relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
+import { existsSync as existsSync5, lstatSync as lstatSync2, statSync as statSync4, writeFileSync as writeFileSync3 } from "node:fs";
+import { basename as basename7, dirname as dirname4, join as join9, relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
 
 // src/package-version.ts
-import { existsSync as existsSync4, readFileSync as readFileSync3 } from "node:fs";
-import { dirname as dirname3, join as join7 } from "node:path";
+import { existsSync as existsSync4, readFileSync as readFileSync4 } from "node:fs";
+import { dirname as dirname3, join as join8 } from "node:path";
 import { fileURLToPath } from "node:url";
 function packageVersion() {
   let dir = dirname3(fileURLToPath(import.meta.url));
   for (; ; ) {
-    const file = join7(dir, "package.json");
+    const file = join8(dir, "package.json");
     if (existsSync4(file)) {
-      const pkg = JSON.parse(readFileSync3(file, "utf8"));
+      const pkg = JSON.parse(readFileSync4(file, "utf8"));
       if (pkg.name === "lanes" && pkg.version) return pkg.version;
     }
     const parent = dirname3(dir);
@@ -45316,13 +45419,13 @@ function renderLanesYaml(proposal, schemaRef2) {
   });
   const tail = [];
   for (const p of proposal.parked) {
-    tail.push("", ...undecided([{ at: "", message: p.reason }]), ...yamlLines([p.component], "  "));
+    tail.push("", ...undecided([{ at: "", message: p.reason }]), ...yamlLines2([p.component], "  "));
   }
   if (proposal.notes.some((n) => n.at === "registries")) {
     tail.push("", ...undecided(notesAt("registries")));
     const hint = proposal.registryHint;
     tail.push(
-      ...yamlLines({
+      ...yamlLines2({
         registries: {
           dev: { images: hint ? `${hint.images}-dev` : "registry.example.com/acme-dev", charts: hint ? `${hint.charts}-dev` : "oci://registry.example.com/acme-dev" },
           release: { images: hint?.images ?? "registry.example.com/acme", charts: hint?.charts ?? "oci://registry.example.com/acme" }
@@ -45348,7 +45451,7 @@ function flow(node) {
 function undecided(notes) {
   return notes.flatMap((n) => wrap(`${UNDECIDED} ${n.message}`));
 }
-function yamlLines(value, indent = "") {
+function yamlLines2(value, indent = "") {
   return (0, import_yaml8.stringify)(value, { lineWidth: 0, flowCollectionPadding: true }).trimEnd().split("\n").map((l) => indent + l);
 }
 function comment(lines) {
@@ -45381,7 +45484,7 @@ function initCommand(ctx, opts = {}) {
   return withGitRunner(ctx.git, async () => {
     const root = resolve4(ctx.root);
     if (!existsSync5(root) || !statSync4(root).isDirectory()) throw new UsageError(`--source ${ctx.root}: not a directory; pass the repository to describe`);
-    const target = join8(root, CONFIG_FILE);
+    const target = join9(root, CONFIG_FILE);
     if (!opts.dryRun && !opts.force && exists(target)) {
       throw new InitError("E_CONFIG_EXISTS", `${CONFIG_FILE} already exists in ${root}; lanes init will not overwrite it: see its proposal with --dry-run, or replace it with --force`);
     }
@@ -45407,7 +45510,7 @@ function initCommand(ctx, opts = {}) {
     const schema = schemaRef(root);
     const yaml = renderLanesYaml(proposal, schema);
     const write = !opts.dryRun && !opts.returnOnly;
-    if (write) writeFileSync2(target, yaml, { flag: opts.force ? "w" : "wx" });
+    if (write) writeFileSync3(target, yaml, { flag: opts.force ? "w" : "wx" });
     return { file: CONFIG_FILE, written: write, dryRun: !!opts.dryRun, schema, config: proposal.config, undecided: proposal.notes, parked: proposal.parked, yaml };
   });
 }
@@ -45423,7 +45526,7 @@ function repoReader(root) {
   return (path) => {
     try {
       if (realPathInside(root, path) === void 0) return void 0;
-      return readRegularFile(join8(root, path));
+      return readRegularFile(join9(root, path));
     } catch {
       return void 0;
     }
@@ -45431,7 +45534,7 @@ function repoReader(root) {
 }
 function schemaRef(root) {
   for (let dir = root; ; dir = dirname4(dir)) {
-    const installed = join8(dir, "node_modules", "lanes", "lanes.schema.json");
+    const installed = join9(dir, "node_modules", "lanes", "lanes.schema.json");
     if (existsSync5(installed)) {
       const rel = relative3(root, installed).split(sep2).join("/");
       return rel.startsWith(".") ? rel : `./${rel}`;

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CommanderError } from 'commander';
 import { bumpCommand } from '../commands/bump.js';
 import { checkCommand } from '../commands/check.js';
@@ -21,6 +21,9 @@ import { commandContext, hostContext, type ReachFlags } from './host-context.js'
 import { buildProgram, type Flags } from './program.js';
 import { writeReleaseOutputs } from './release-outputs.js';
 import { Progress, type ProgressSink } from './progress.js';
+import { fileConfigCache, useValidatedConfigCache } from '../config/validated-config-cache.js';
+
+export { keepNewest } from '../cache-dir.js';
 
 export interface Io {
   out: (text: string) => void;
@@ -132,9 +135,20 @@ async function runLane(lane: Lane, ctx: CommandContext, flags: Flags, io: Io): P
   return report.ok ? EXIT.ok : EXIT.failed;
 }
 
-/** The CLI entry point: the only place that turns errors into exit codes. */
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+/**
+ * Where bin/lanes.js keeps what a run can reuse (the user's cache directory,
+ * `<dir>/config` for validated lanes.yaml files), and which build of lanes
+ * this is: nothing one build kept is read by another.
+ */
+export interface CacheHome {
+  dir: string;
+  buildId: string;
+}
+
+/** The CLI entry point: the only place that turns errors into exit codes. `cache`: see CacheHome (none from the sources). */
+export async function main(argv: string[], io: Io = processIo(), cache?: CacheHome): Promise<number> {
   let exit: number = EXIT.ok;
+  if (cache) useValidatedConfigCache(fileConfigCache(join(cache.dir, 'config'), cache.buildId));
   // `--include-dsxa` style flags are named in lanes.yaml, so commander cannot know them: translate first.
   const args = argv.map((a) => (/^--include-[a-z0-9-]+$/.test(a) ? `--include=${a.slice(2)}` : a));
   const program = buildProgram(io, async (command, flags, positionals) => {

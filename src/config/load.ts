@@ -9,6 +9,7 @@ import { findCollisions } from './collisions.js';
 import { tagTemplateClashes } from '../git/tag-template.js';
 import { formatYamlPath, lineOf, type PathKey } from './yaml-path.js';
 import { readPlainYaml } from './plain-yaml.js';
+import { validatedConfigCache } from './validated-config-cache.js';
 import { describeAliasError, MAX_ALIAS_COUNT } from './yaml-aliases.js';
 import { readChartYaml } from '../charts/read-chart-yaml.js';
 import { MAX_PATTERN_LENGTH, nestedQuantifier } from './value-checks.js';
@@ -29,6 +30,32 @@ export function loadConfig(rootDir: string): LanesConfig {
     throw new ConfigError([{ file: root, path: '', message: 'not a directory; pass the monorepo root with --source <dir>' }], 'cannot load the monorepo');
   }
   const text = readConfigText(full);
+  const { raw, lineAt } = readValidated(text, file);
+
+  const issues: ConfigIssue[] = [];
+  const add = (path: string, message: string) => {
+    const keys = path.split(/\.|\[|\]/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+    issues.push({ file, line: lineAt(keys), path, message });
+  };
+  const config = normalise(raw, root, file, add);
+  for (const issue of findCollisions(config)) add(issue.path, issue.message);
+  // Two components tagged alike could not have their histories told apart (checked here, with every other cross-component rule, so all problems show at once).
+  for (const issue of tagTemplateClashes(config)) add(issue.path, issue.message);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config;
+}
+
+type AddIssue = (path: string, message: string) => void;
+
+/**
+ * lanes.yaml's text as the schema's value, and the line of a YAML path for
+ * error messages: from the validated-config cache when this text was
+ * validated before (the CLI's), else parsed and validated, and kept there.
+ */
+function readValidated(text: string, file: string): { raw: RawConfig; lineAt: (path: readonly PathKey[]) => number | undefined } {
+  const cache = validatedConfigCache();
+  const known = cache?.get(text);
+  if (known) return { raw: known, lineAt: yamlLines(text, file).lineAt };
   const { data, lineAt } = readConfigYaml(text, file);
   const parsed = configSchema.safeParse(data ?? {});
   if (!parsed.success) {
@@ -40,21 +67,9 @@ export function loadConfig(rootDir: string): LanesConfig {
     });
     throw new ConfigError(issues);
   }
-
-  const issues: ConfigIssue[] = [];
-  const add = (path: string, message: string) => {
-    const keys = path.split(/\.|\[|\]/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
-    issues.push({ file, line: lineAt(keys), path, message });
-  };
-  const config = normalise(parsed.data, root, file, add);
-  for (const issue of findCollisions(config)) add(issue.path, issue.message);
-  // Two components tagged alike could not have their histories told apart (checked here, with every other cross-component rule, so all problems show at once).
-  for (const issue of tagTemplateClashes(config)) add(issue.path, issue.message);
-  if (issues.length > 0) throw new ConfigError(issues);
-  return config;
+  cache?.set(text, parsed.data);
+  return { raw: parsed.data, lineAt };
 }
-
-type AddIssue = (path: string, message: string) => void;
 
 /**
  * lanes.yaml's data, and the line of a YAML path for error messages. Plain
@@ -63,19 +78,25 @@ type AddIssue = (path: string, message: string) => void;
  * reports syntax errors — or when an error needs a line number.
  */
 function readConfigYaml(text: string, file: string): { data: unknown; lineAt: (path: readonly PathKey[]) => number | undefined } {
-  let full: { doc: Document; counter: LineCounter } | undefined;
-  const parseFull = () => (full ??= parseYamlDocument(text, file));
+  const lines = yamlLines(text, file);
   const plain = readPlainYaml(text);
   let data: unknown;
   if (plain) data = plain.value;
   else {
-    const { doc } = parseFull();
+    const { doc } = lines.parseFull();
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
       throw new ConfigError([{ file, path: '', message: describeAliasError(e as Error) }], 'lanes.yaml is not valid YAML');
     }
   }
+  return { data, lineAt: lines.lineAt };
+}
+
+/** lanes.yaml as a `yaml` Document, parsed the first time it is asked for, and the line of a YAML path in it. */
+function yamlLines(text: string, file: string) {
+  let full: { doc: Document; counter: LineCounter } | undefined;
+  const parseFull = () => (full ??= parseYamlDocument(text, file));
   const lineAt = (path: readonly PathKey[]) => {
     try {
       const { doc, counter } = parseFull();
@@ -84,7 +105,7 @@ function readConfigYaml(text: string, file: string): { data: unknown; lineAt: (p
       return undefined;
     }
   };
-  return { data, lineAt };
+  return { parseFull, lineAt };
 }
 
 /** lanes.yaml as a `yaml` Document with line positions; a syntax error is a ConfigError naming its line. */

@@ -7,10 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleRepo, PROJECT_ROOT } from '../helpers/repo.js';
 
 /**
- * The CLI bundle started with the code V8 compiled for it on an earlier run
- * (bin/compile-cache.js), on Nodes without a compile cache of their own
- * (< 22.1: this machine's Node 20). Run as an installed package is laid out
- * — bin/ and dist/, no src/ — so it is always the bundle that starts.
+ * What the CLI keeps in the user's cache directory for later runs: the code
+ * V8 compiled for the bundle (bin/compile-cache.js), on Nodes without a
+ * compile cache of their own (< 22.1: this machine's Node 20), and each
+ * lanes.yaml it validated (src/config/validated-config-cache.ts). Run as an
+ * installed package is laid out — bin/ and dist/, no src/ — so it is always
+ * the bundle that starts.
  */
 const ownCache = typeof (module as { enableCompileCache?: unknown }).enableCompileCache !== 'function';
 
@@ -45,6 +47,7 @@ function lanes(args: string[], env: NodeJS.ProcessEnv) {
 
 const cacheDir = (home: string) => join(home, 'lanes', 'compile-cache');
 const cached = (home: string) => (existsSync(cacheDir(home)) ? readdirSync(cacheDir(home)).filter((f) => f.endsWith('.v8')) : []);
+const configs = (home: string) => (existsSync(join(home, 'lanes', 'config')) ? readdirSync(join(home, 'lanes', 'config')) : []);
 
 describe.runIf(ownCache)('the compile cache on Nodes without their own', () => {
   it('stores what a command compiled in the user\'s cache directory, readable by the user alone', () => {
@@ -144,5 +147,41 @@ describe.runIf(!ownCache)('the compile cache on Nodes with their own', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(cached(home)).toEqual([]);
     expect(readdirSync(nodeCache, { recursive: true }).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the validated lanes.yaml', () => {
+  it('is kept after a command read it, and a later run answers the same from it', () => {
+    const home = cacheHome();
+    const first = lanes(['status', '--json'], { XDG_CACHE_HOME: home });
+    expect(configs(home)).toHaveLength(1);
+    const second = lanes(['status', '--json'], { XDG_CACHE_HOME: home });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    expect(configs(home)).toHaveLength(1);
+  });
+
+  it('does not hide a file lanes.yaml names that went missing since: reported at its line', () => {
+    const home = cacheHome();
+    const copy = exampleRepo();
+    try {
+      const run = (args: string[]) => spawnSync('node', [join(pkg, 'bin/lanes.js'), ...args], { cwd: copy, env: { ...process.env, XDG_CACHE_HOME: home }, encoding: 'utf8' });
+      expect(run(['status', '--json']).status).toBe(0);
+      rmSync(join(copy, 'connectors/aws_s3/Dockerfile'));
+      const r = run(['status']);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/lanes\.yaml:\d+ .*Dockerfile not found: connectors\/aws_s3\/Dockerfile/);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('LANES_NO_CACHE=1', () => {
+  it('keeps nothing: no compiled code, no validated lanes.yaml', () => {
+    const home = cacheHome();
+    const r = lanes(['status', '--json'], { XDG_CACHE_HOME: home, LANES_NO_CACHE: '1' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(home)).toEqual([]);
   });
 });
