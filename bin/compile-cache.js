@@ -6,10 +6,11 @@
 // code between runs itself (module.enableCompileCache); older Nodes get the same here,
 // for this one file: V8's code cache, written once after a command ran (so it holds the
 // functions that command compiled), read on every later start.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, sep } from 'node:path';
 import vm from 'node:vm';
 
 /** How many cached bundles the cache directory keeps (several lanes versions on one machine). */
@@ -26,7 +27,9 @@ export function loadWithCompileCache(bundle) {
   const require = module.createRequire(bundle);
   const cache = cacheHome(bundle);
   const disabled = !!process.env.NODE_DISABLE_COMPILE_CACHE;
-  if (typeof module.enableCompileCache === 'function' || disabled || !cache) {
+  // --enable-source-maps maps the stacks of modules Node loads, not of a vm.Script: then load it as a module.
+  const sourceMaps = process.sourceMapsEnabled ?? (process.execArgv.includes('--enable-source-maps') || /--enable-source-maps\b/.test(process.env.NODE_OPTIONS ?? ''));
+  if (typeof module.enableCompileCache === 'function' || disabled || !cache || sourceMaps) {
     try {
       if (!disabled) module.enableCompileCache?.();
     } catch {
@@ -37,9 +40,15 @@ export function loadWithCompileCache(bundle) {
   const source = readFileSync(bundle, 'utf8');
   const dir = join(cache.dir, 'compile-cache');
   const file = join(dir, `${process.version}-${process.arch}-${cache.buildId}.v8`);
+  // V8 checks a code cache's version and the source's length, not its bytes: a damaged file would
+  // crash Node on every start. It is used only when its SHA-256, stored before it, still matches.
   let cachedData;
   try {
-    cachedData = readFileSync(file);
+    if (statSync(file).isFile()) {
+      const stored = readFileSync(file);
+      const data = stored.subarray(32);
+      if (sha256(data).equals(stored.subarray(0, 32))) cachedData = data;
+    }
   } catch {
     // no cache yet
   }
@@ -57,7 +66,8 @@ export function loadWithCompileCache(bundle) {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         // Written aside and renamed: a concurrent run reads the old file or the new one, never half of one.
         const partial = `${file}.${process.pid}.partial`;
-        writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
+        const data = script.createCachedData();
+        writeFileSync(partial, Buffer.concat([sha256(data), data]), { mode: 0o600, flag: 'wx' });
         renameSync(partial, file);
         mod.exports.keepNewest(dir, KEEP, '.v8');
       } catch {
@@ -68,18 +78,41 @@ export function loadWithCompileCache(bundle) {
 }
 
 /**
- * lanes' directory in the user's own cache directory (never a shared
- * temporary one, where another user could plant code), and this bundle's
- * identity — the file's inode, size and time — so a rebuilt or reinstalled
- * bundle never meets what another one kept.
+ * lanes' directory in the user's own cache directory, and this bundle's
+ * identity: the file's inode, size, modification and change times, so a
+ * rebuilt, reinstalled or rewritten bundle never meets what another one kept
+ * (the change time moves with any write, and no one can set it back).
+ * Nowhere (undefined) when LANES_NO_CACHE is set, when the directory would
+ * be inside the one lanes runs in (XDG_CACHE_HOME=$CI_PROJECT_DIR/.cache:
+ * what lanes keeps would be a change in `git status`), or when it is not the
+ * user's own (another user could plant what lanes would run).
  */
 function cacheHome(bundle) {
   if (process.env.LANES_NO_CACHE) return undefined;
   try {
-    const base = process.env.XDG_CACHE_HOME || (process.platform === 'win32' ? process.env.LOCALAPPDATA : undefined) || join(homedir(), '.cache');
-    const { size, mtimeMs, ino } = statSync(bundle);
-    return { dir: join(base, 'lanes'), buildId: `${ino}-${size}-${Math.trunc(mtimeMs)}` };
+    const xdg = process.env.XDG_CACHE_HOME;
+    // The XDG base directory spec: a relative path is invalid and is ignored.
+    const base = (xdg && isAbsolute(xdg) ? xdg : undefined) || (process.platform === 'win32' ? process.env.LOCALAPPDATA : undefined) || join(homedir(), '.cache');
+    const dir = join(base, 'lanes');
+    const cwd = process.cwd();
+    if (dir === cwd || dir.startsWith(cwd.endsWith(sep) ? cwd : cwd + sep)) return undefined;
+    if (!ownDirectory(dir)) return undefined;
+    const { ino, size, mtimeNs, ctimeNs } = statSync(bundle, { bigint: true });
+    return { dir, buildId: `${ino}-${size}-${mtimeNs}-${ctimeNs}` };
   } catch {
     return undefined;
   }
 }
+
+/** Whether `dir` is missing (lanes makes it, 0700) or a directory of this user that no one else can write to. */
+function ownDirectory(dir) {
+  if (typeof process.getuid !== 'function') return true;
+  try {
+    const st = lstatSync(dir);
+    return st.isDirectory() && st.uid === process.getuid() && (st.mode & 0o022) === 0;
+  } catch (e) {
+    return e.code === 'ENOENT';
+  }
+}
+
+const sha256 = (data) => createHash('sha256').update(data).digest();

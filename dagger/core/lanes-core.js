@@ -2783,9 +2783,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve6(data);
             });
           });
         }
@@ -2823,9 +2823,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve5(data);
+              return err2 ? reject(err2) : resolve6(data);
             });
           });
         }
@@ -6331,8 +6331,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise = new Promise((resolve6, reject) => {
+        res = resolve6;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6681,7 +6681,7 @@ var require_client_h1 = __commonJS({
       kHTTPContext,
       kClosed
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var removeAllListeners = util.removeAllListeners;
@@ -6817,7 +6817,7 @@ var require_client_h1 = __commonJS({
          */
       constructor(client, socket, { exports: exports2 }) {
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -6913,11 +6913,11 @@ var require_client_h1 = __commonJS({
             currentParser = null;
             currentBufferRef = null;
           }
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const data = chunk.subarray(llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(data);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(data);
             } else {
@@ -6940,10 +6940,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6960,7 +6960,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(currentParser === null);
@@ -7171,7 +7171,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       /**
        * @param {Buffer} buf
@@ -7197,7 +7197,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
         return 0;
       }
@@ -7237,13 +7237,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(client[kResume]);
         } else {
@@ -7758,12 +7758,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve6;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -8647,12 +8647,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve6;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -8969,16 +8969,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve6) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve6;
           } else {
-            resolve5(null);
+            resolve6(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve6) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -8991,7 +8991,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5(null);
+            resolve6(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -9398,8 +9398,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          return new Promise((resolve6) => {
+            this[kClosedResolve] = resolve6;
           });
         }
       }
@@ -10521,7 +10521,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve6, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -10531,7 +10531,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve6(socket2);
             }
           });
         });
@@ -10541,14 +10541,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve5, reject) => {
+        await new Promise((resolve6, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve5();
+            resolve6();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -10557,14 +10557,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve5();
+            resolve6();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve5, reject) => {
+        await new Promise((resolve6, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -10572,7 +10572,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug("SOCKS5 tunnel established to", targetHost, targetPort, "via", info);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve5();
+            resolve6();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -10615,8 +10615,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve5, reject) => {
-                      finalSocket.once("secureConnect", resolve5);
+                    await new Promise((resolve6, reject) => {
+                      finalSocket.once("secureConnect", resolve6);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -11749,7 +11749,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -11763,11 +11763,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve5(null);
+                resolve6(null);
               }
             });
           } else {
-            this.on("close", resolve5);
+            this.on("close", resolve6);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -11795,7 +11795,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve6, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -11810,7 +11810,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve5,
+              resolve: resolve6,
               reject,
               length: 0,
               body: []
@@ -11884,18 +11884,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve5, stream, length } = consume2;
+      const { type, body, resolve: resolve6, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve5(chunksDecode(body, length, encoding));
+          resolve6(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve5(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve6(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve5(chunksConcat(body, length).buffer);
+          resolve6(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve5(new Blob(body, { type: stream[kContentType] }));
+          resolve6(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve5(chunksConcat(body, length));
+          resolve6(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -12085,9 +12085,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -12299,9 +12299,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -12589,9 +12589,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -12684,9 +12684,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -13960,7 +13960,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile, readFile: readFile2, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname5, resolve: resolve5 } = __require("node:path");
+    var { dirname: dirname5, resolve: resolve6 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -14161,7 +14161,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile2(resolve5(path), "utf8");
+          const data = await readFile2(resolve6(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -14190,7 +14190,7 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve5(path);
+        const resolvedPath = resolve6(path);
         await mkdir(dirname5(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -22170,7 +22170,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve5, reject) => agent.dispatch(
+        return new Promise((resolve6, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -22258,7 +22258,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve5({
+              resolve6({
                 status,
                 statusText,
                 headersList,
@@ -22311,7 +22311,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve5({
+              resolve6({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -22335,7 +22335,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve5({
+              resolve6({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -27548,10 +27548,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse3 = require_parse2();
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
-      if (!constants3.RELEASE_TYPES.includes(truncation)) {
+      if (!constants4.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -28791,7 +28791,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse3 = require_parse2();
@@ -28875,8 +28875,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants3.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants4.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -32846,10 +32846,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -32863,7 +32863,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep3) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -32887,7 +32887,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -32903,7 +32903,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -32994,7 +32994,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep3 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -33008,13 +33008,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep3 + cb;
-              sep3 = "";
+                comment2 += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep3 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -33057,18 +33057,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep3 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -33122,8 +33122,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep3 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
+        if (!isMap3 && !sep4 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -33135,7 +33135,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -33146,8 +33146,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep3)
-                for (const st of sep3) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -33164,7 +33164,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -33344,7 +33344,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep3 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -33361,24 +33361,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep3 === " ")
-            sep3 = "\n";
-          else if (!prevMoreIndented && sep3 === "\n")
-            sep3 = "\n\n";
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep3 === "\n")
+          if (sep4 === "\n")
             value += "\n";
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          value += sep3 + content;
-          sep3 = " ";
+          value += sep4 + content;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -33561,25 +33561,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match2[1].replace(trimEnd, "");
-      let sep3 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match2 = line.exec(source)) {
         const lm = match2[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep3 === "\n")
-            res += sep3;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep3 + lm;
-          sep3 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match2 = last.exec(source);
-      return res + sep3 + (match2?.[1] ?? "");
+      return res + sep4 + (match2?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -34389,14 +34389,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep3, value }) {
+    function stringifyItem({ start, key, sep: sep4, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep3)
-        for (const st of sep3)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -35563,18 +35563,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep3;
+          let sep4;
           if (scalar.end) {
-            sep3 = scalar.end;
-            sep3.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep3 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep3 }]
+            items: [{ start, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -35727,15 +35727,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep3 = it.sep;
-                  sep3.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep3 }]
+                    items: [{ start: start2, key, sep: sep4 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -35929,13 +35929,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep3 = fc.end.splice(1, fc.end.length);
-            sep3.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep3 }]
+              items: [{ start, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -36296,14 +36296,67 @@ var StepError = class extends LanesError {
 
 // src/git/host-git.ts
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join2, resolve, sep } from "node:path";
+
+// src/exec/host/temp-secrets.ts
+import { mkdtempSync, rmSync } from "node:fs";
+import { constants } from "node:os";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+var paths = /* @__PURE__ */ new Set();
+var children = /* @__PURE__ */ new Set();
+var SIGNALS = ["SIGINT", "SIGTERM"];
+var installed = false;
+function makeSecretDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  paths.add(dir);
+  update();
+  return dir;
+}
+function removeSecretDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  paths.delete(dir);
+  update();
+}
+function removeAll() {
+  for (const dir of paths) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+    }
+  }
+  paths.clear();
+}
+function onSignal(signal) {
+  removeAll();
+  for (const child of children) {
+    try {
+      child.kill(signal);
+    } catch {
+    }
+  }
+  process.exit(128 + constants.signals[signal]);
+}
+function update() {
+  const wanted = paths.size > 0 || children.size > 0;
+  if (wanted === installed) return;
+  installed = wanted;
+  for (const s of SIGNALS) {
+    if (wanted) process.on(s, onSignal);
+    else process.off(s, onSignal);
+  }
+  if (wanted) process.on("exit", removeAll);
+  else process.off("exit", removeAll);
+}
+
+// src/git/host-git.ts
 function hostGit(cwd, args, input, extraEnv = {}) {
   if (Object.keys(extraEnv).length > 0 || process.platform === "win32") return direct(cwd, args, input, extraEnv);
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve6, reject) => {
     if (pending.length === 0) queueMicrotask(flush);
-    pending.push({ cwd, args, input, resolve: resolve5, reject });
+    pending.push({ cwd, args, input, resolve: resolve6, reject });
   });
 }
 var pending = [];
@@ -36320,6 +36373,7 @@ function flush() {
 }
 var GIT_ENV = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
 var GIT = ["git", "-c", "core.quotePath=false"];
+var SHELL = "/bin/sh";
 function direct(cwd, args, input, extraEnv = {}) {
   return new Promise((resolveResult, reject) => {
     const child = execFile(GIT[0], [...GIT.slice(1), ...args], { cwd, maxBuffer: 512 * 1024 * 1024, env: { ...process.env, ...extraEnv, ...GIT_ENV } }, (error2, stdout, stderr) => {
@@ -36342,26 +36396,29 @@ function fromShell(cwd, requests) {
   let dir;
   let shell;
   try {
-    dir = mkdtempSync(join(tmpdir(), "lanes-git-"));
+    if (tempDirInside(cwd)) throw new Error("the temporary directory is inside the work tree");
+    dir = makeSecretDir("lanes-git-");
+    const at = resolve(dir);
     const script = requests.map((r, n) => {
-      if (r.input !== void 0) writeFileSync(join(dir, `${n}.in`), r.input);
+      if (r.input !== void 0) writeFileSync(join2(at, `${n}.in`), r.input);
       const stdin = r.input !== void 0 ? `"$1/${n}.in"` : "/dev/null";
-      return `{ ${[...GIT, ...r.args].map(quote).join(" ")} <${stdin} >"$1/${n}.out" 2>"$1/${n}.err"; echo "${n} $?"; } &
+      return `{ command ${[...GIT, ...r.args].map(quote).join(" ")} <${stdin} >"$1/${n}.out" 2>"$1/${n}.err"; echo "${n} $?"; } &
 `;
     }).join("") + "wait\n";
-    shell = spawn("sh", ["-c", script, "sh", dir], { cwd, env: { ...process.env, ...GIT_ENV }, stdio: ["ignore", "pipe", "pipe"] });
+    shell = spawn(SHELL, ["-c", script, "sh", at], { cwd, env: { ...process.env, ...GIT_ENV }, stdio: ["ignore", "pipe", "pipe"] });
   } catch {
-    if (dir !== void 0) rmSync(dir, { recursive: true, force: true });
+    if (dir !== void 0) removeSecretDir(dir);
     for (const r of requests) direct(cwd, r.args, r.input).then(r.resolve, r.reject);
     return;
   }
-  const work = dir;
+  const work = resolve(dir);
+  const tracked = dir;
   const answered = /* @__PURE__ */ new Set();
   const answer = (n, code) => {
     const r = requests[n];
     if (!r || answered.has(n)) return;
     answered.add(n);
-    const read = (ext) => readFileSync(join(work, `${n}.${ext}`), "utf8");
+    const read = (ext) => readFileSync(join2(work, `${n}.${ext}`), "utf8");
     let result;
     try {
       result = { stdout: read("out"), stderr: read("err"), code };
@@ -36369,7 +36426,7 @@ function fromShell(cwd, requests) {
       r.reject(new ExecError(`git ${r.args.join(" ")}`, null, `cannot read what git wrote: ${e.message}`));
       return;
     } finally {
-      if (answered.size === requests.length) rmSync(work, { recursive: true, force: true });
+      if (answered.size === requests.length) removeSecretDir(tracked);
     }
     if (code === 127 && /\bgit\b.*(not found|No such file)/.test(result.stderr)) r.reject(cannotRun(r.args, result.stderr.trim()));
     else r.resolve(result);
@@ -36390,7 +36447,7 @@ function fromShell(cwd, requests) {
   const finish = (startFailed) => {
     if (finished) return;
     finished = true;
-    rmSync(work, { recursive: true, force: true });
+    removeSecretDir(tracked);
     requests.forEach((r, n) => {
       if (answered.has(n)) return;
       if (startFailed) direct(cwd, r.args, r.input).then(r.resolve, r.reject);
@@ -36399,6 +36456,11 @@ function fromShell(cwd, requests) {
   };
   shell.on("error", () => finish(true));
   shell.on("close", () => finish(false));
+}
+function tempDirInside(cwd) {
+  const temp = realpathSync(resolve(tmpdir2()));
+  const here = realpathSync(cwd);
+  return temp === here || temp.startsWith(here.endsWith(sep) ? here : here + sep);
 }
 
 // src/git/run-git.ts
@@ -36483,7 +36545,7 @@ function joinRef(namespace, name2, tag) {
 
 // src/registry/credentials.ts
 import { homedir } from "node:os";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 function resolveCredentials(registryHost, opts = {}) {
   const registry2 = canonicalRegistry(registryHost);
   const env = opts.env ?? process.env;
@@ -36494,8 +36556,8 @@ function resolveCredentials(registryHost, opts = {}) {
     return { username: env.LANES_REGISTRY_USERNAME, password: env.LANES_REGISTRY_PASSWORD, source: "LANES_REGISTRY_USERNAME/LANES_REGISTRY_PASSWORD" };
   }
   if (opts.dockerConfig === false) return void 0;
-  const dir = opts.dockerConfigDir ?? env.DOCKER_CONFIG ?? join2(homedir(), ".docker");
-  const file = join2(dir, "config.json");
+  const dir = opts.dockerConfigDir ?? env.DOCKER_CONFIG ?? join3(homedir(), ".docker");
+  const file = join3(dir, "config.json");
   if (!existsSync(file)) return void 0;
   let config2;
   try {
@@ -36799,7 +36861,7 @@ var import_semver5 = __toESM(require_semver2(), 1);
 
 // src/versions/read-versions.ts
 var import_semver2 = __toESM(require_semver2(), 1);
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // src/versions/format-registry.ts
 import { basename } from "node:path";
@@ -39800,8 +39862,8 @@ function nextVersion(current2, request) {
 }
 
 // src/workspace/repo-files.ts
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
-import { basename as basename2, dirname, isAbsolute, join as join3, relative, resolve, sep } from "node:path";
+import { closeSync, constants as constants2, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync as realpathSync2, statSync } from "node:fs";
+import { basename as basename2, dirname, isAbsolute, join as join4, relative, resolve as resolve2, sep as sep2 } from "node:path";
 var MAX_TEXT_FILE_BYTES = 1024 * 1024;
 var pathCache;
 function withPathCache(fn) {
@@ -39814,12 +39876,12 @@ function withPathCache(fn) {
   }
 }
 function realpathOf(path) {
-  return pathCache ? lookUp(pathCache, path).real : realpathSync(path);
+  return pathCache ? lookUp(pathCache, path).real : realpathSync2(path);
 }
 function lookUp(cache2, path) {
   let entry = cache2.get(path);
   if (!entry) {
-    const abs = resolve(path);
+    const abs = resolve2(path);
     entry = abs === path ? walk(cache2, abs) : cache2.get(abs) ?? walk(cache2, abs);
     cache2.set(path, entry);
   }
@@ -39830,13 +39892,13 @@ function walk(cache2, abs) {
   let entry;
   try {
     const parentPath = dirname(abs);
-    if (parentPath === abs) entry = { real: realpathSync(abs) };
+    if (parentPath === abs) entry = { real: realpathSync2(abs) };
     else {
       const parent = cache2.get(parentPath) ?? walk(cache2, parentPath);
       if ("error" in parent) throw parent.error;
-      const here = join3(parent.real, basename2(abs));
+      const here = join4(parent.real, basename2(abs));
       const st = lstatSync(here);
-      entry = st.isSymbolicLink() ? { real: realpathSync(here) } : { real: here, stats: st };
+      entry = st.isSymbolicLink() ? { real: realpathSync2(here) } : { real: here, stats: st };
     }
   } catch (error2) {
     entry = { error: error2 };
@@ -39846,9 +39908,9 @@ function walk(cache2, abs) {
 }
 function realPathInside(root, rel) {
   const realRoot = realpathOf(root);
-  const real = realpathOf(join3(root, rel));
-  const out = realRoot !== sep && real.startsWith(realRoot) && real.charAt(realRoot.length) === sep ? real.slice(realRoot.length + 1) : relative(realRoot, real);
-  if (out === "" || !out.startsWith(`..${sep}`) && out !== ".." && !isAbsolute(out)) return out.split(sep).join("/") || ".";
+  const real = realpathOf(join4(root, rel));
+  const out = realRoot !== sep2 && real.startsWith(realRoot) && real.charAt(realRoot.length) === sep2 ? real.slice(realRoot.length + 1) : relative(realRoot, real);
+  if (out === "" || !out.startsWith(`..${sep2}`) && out !== ".." && !isAbsolute(out)) return out.split(sep2).join("/") || ".";
   return void 0;
 }
 function checkRepoPath(root, rel, kind) {
@@ -39856,15 +39918,15 @@ function checkRepoPath(root, rel, kind) {
   let known;
   try {
     if (pathCache) {
-      const found2 = lookUp(pathCache, join3(root, rel));
+      const found2 = lookUp(pathCache, join4(root, rel));
       real = found2.real;
       known = found2.stats;
-    } else real = realpathSync(join3(root, rel));
+    } else real = realpathSync2(join4(root, rel));
   } catch (e) {
     const code = e.code ?? "EIO";
     if (code === "ENOENT" || code === "ENOTDIR") {
       try {
-        if (lstatSync(join3(root, rel)).isSymbolicLink()) return { kind: "wrong-type", is: "a symlink that points nowhere" };
+        if (lstatSync(join4(root, rel)).isSymbolicLink()) return { kind: "wrong-type", is: "a symlink that points nowhere" };
       } catch {
       }
       return { kind: "missing" };
@@ -39898,7 +39960,7 @@ var NotATextFileError = class extends Error {
 function readRegularFile(path, maxBytes = MAX_TEXT_FILE_BYTES) {
   let fd;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
   } catch (e) {
     if (e.code === "EISDIR") throw new NotATextFileError("is a directory, not a file");
     if (e.code === "ENXIO") throw new NotATextFileError("is a socket or device, not a regular file");
@@ -39926,7 +39988,7 @@ function escapingSymlinks(root, dir, limit = 2e4) {
   const walk2 = (rel) => {
     let entries;
     try {
-      entries = readdirSync(join3(root, rel), { withFileTypes: true });
+      entries = readdirSync(join4(root, rel), { withFileTypes: true });
     } catch {
       return;
     }
@@ -39935,7 +39997,7 @@ function escapingSymlinks(root, dir, limit = 2e4) {
       const child = `${rel}/${e.name}`;
       if (e.isSymbolicLink()) {
         try {
-          if (realPathInside(root, child) === void 0) out.push({ path: child, problem: `is a symlink to ${realpathSync(join3(root, child))}, outside the monorepo` });
+          if (realPathInside(root, child) === void 0) out.push({ path: child, problem: `is a symlink to ${realpathSync2(join4(root, child))}, outside the monorepo` });
         } catch {
           out.push({ path: child, problem: "is a symlink that points nowhere" });
         }
@@ -39971,7 +40033,7 @@ function readVersionFile(root, file) {
   }
   if (real === void 0) return { problem: "leads outside the monorepo through a symlink; lanes only reads and writes version files inside it: commit the file itself" };
   try {
-    return { content: readRegularFile(join4(root, file)), real };
+    return { content: readRegularFile(join5(root, file)), real };
   } catch (e) {
     if (e instanceof NotATextFileError) return { problem: `${e.reason}; a version file must be a regular file` };
     const code = e.code;
@@ -40519,12 +40581,12 @@ function historyNotes(ws, history, rows) {
 }
 
 // src/workspace/read-workspace.ts
-import { resolve as resolve3 } from "node:path";
+import { resolve as resolve4 } from "node:path";
 
 // src/config/load.ts
 var import_yaml4 = __toESM(require_dist(), 1);
 import { existsSync as existsSync3, statSync as statSync2 } from "node:fs";
-import { dirname as dirname2, join as join5, resolve as resolve2, posix } from "node:path";
+import { dirname as dirname2, join as join6, resolve as resolve3, posix } from "node:path";
 
 // node_modules/zod/v4/core/util.js
 function getEnumValues(entries) {
@@ -42850,9 +42912,9 @@ function nestedQuantifier(pattern) {
 // src/config/load.ts
 var CONFIG_FILE = "lanes.yaml";
 function loadConfig(rootDir) {
-  const root = resolve2(rootDir);
+  const root = resolve3(rootDir);
   const file = CONFIG_FILE;
-  const full = join5(root, file);
+  const full = join6(root, file);
   if (!existsSync3(root) || !statSync2(root).isDirectory()) {
     throw new ConfigError([{ file: root, path: "", message: "not a directory; pass the monorepo root with --source <dir>" }], "cannot load the monorepo");
   }
@@ -43033,7 +43095,7 @@ function normaliseVersionFiles(c, { at, root, add, need }) {
     if (format === "env-pin" && !spec.key) add(yamlPath, "format env-pin needs key: the variable holding the image reference (e.g. DSXCONNECT_IMAGE)");
     if (!need(yamlPath, spec.file)) return;
     if (format === "cargo-lock" && !full.package) {
-      full.package = cargoPackageName(join5(root, dirname2(spec.file), "Cargo.toml"));
+      full.package = cargoPackageName(join6(root, dirname2(spec.file), "Cargo.toml"));
       if (!full.package) add(yamlPath, `cannot find the crate name for ${spec.file}: add package: <crate name> (no Cargo.toml with [package] name beside it)`);
     }
     out.push(full);
@@ -43096,7 +43158,7 @@ function readChart(root, chartFile) {
   if (where) return { problem: where.kind === "wrong-type" ? `is ${where.is}, not a regular file` : `cannot be read (${where.code})` };
   let text;
   try {
-    text = readRegularFile(join5(root, chartFile));
+    text = readRegularFile(join6(root, chartFile));
   } catch (e) {
     return { problem: e instanceof NotATextFileError ? e.reason : `cannot be read (${e.code ?? e.message})` };
   }
@@ -43362,7 +43424,7 @@ function findUnlistedComponents(config2, files) {
 // src/workspace/read-workspace.ts
 var LS_FILES = ["ls-files", "-z", "--cached", "--others", "--exclude-standard"];
 async function readWorkspace(root) {
-  const git2 = startGit(resolve3(root));
+  const git2 = startGit(resolve4(root));
   const { config: config2, versions } = withPathCache(() => {
     const config3 = loadConfig(root);
     return { config: config3, versions: readAllVersions(config3) };
@@ -43423,7 +43485,7 @@ function statusCommand(ctx, opts = {}) {
 var import_semver7 = __toESM(require_semver2(), 1);
 var import_yaml6 = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 
 // src/facts/ci.ts
 var CI_VARIABLES = ["CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "JENKINS_URL", "TF_BUILD"];
@@ -44080,7 +44142,7 @@ async function composeFacts(root, request, list) {
   const files = /* @__PURE__ */ new Map();
   for (const file of request.files) {
     try {
-      files.set(file, { doc: (0, import_yaml6.parse)(await readFile(join6(root, file), "utf8"), { maxAliasCount: 100 }) });
+      files.set(file, { doc: (0, import_yaml6.parse)(await readFile(join7(root, file), "utf8"), { maxAliasCount: 100 }) });
     } catch (e) {
       files.set(file, { error: e.message.split("\n")[0] });
     }
@@ -44091,17 +44153,17 @@ async function releaseNotes2(ws, tag) {
   if (!ws.repo.head) return "";
   const target = releaseTarget(ws.config, tag);
   let previous;
-  let paths = [];
+  let paths2 = [];
   if (target?.kind === "component") {
     const last = ws.lastRelease.get(target.component.name);
     previous = last && last.tag !== tag ? last : void 0;
-    paths = ["--", ...target.component.sources];
+    paths2 = ["--", ...target.component.sources];
   } else {
     const current2 = ws.versions.get(ws.config.release.versionOf ?? "")?.version;
     previous = productTags(ws.config, ws.repo.tags).find((t) => t.tag !== tag && (!current2 || import_semver7.default.lt(t.version, current2)));
   }
   const range = previous ? [`${previous.commit}..HEAD`] : ["-n", "200", "HEAD"];
-  const log = await runGit(ws.config.root, ["log", "--no-merges", "--format=- %s (%h)", ...range, ...paths]);
+  const log = await runGit(ws.config.root, ["log", "--no-merges", "--format=- %s (%h)", ...range, ...paths2]);
   const heading = previous ? `Changes since ${previous.tag}:` : "Changes:";
   return `${heading}
 
@@ -44529,8 +44591,8 @@ async function runLaneCommand(ctx, lane, opts, executorFor, hooks = {}) {
 }
 
 // src/versions/apply-edits.ts
-import { renameSync, rmSync as rmSync2, writeFileSync as writeFileSync2, statSync as statSync3, chmodSync, accessSync, constants as constants2, realpathSync as realpathSync2 } from "node:fs";
-import { join as join7, relative as relative2 } from "node:path";
+import { renameSync, rmSync as rmSync2, writeFileSync as writeFileSync2, statSync as statSync3, chmodSync, accessSync, constants as constants3, realpathSync as realpathSync3 } from "node:fs";
+import { join as join8, relative as relative2 } from "node:path";
 function applyEdits(root, edits) {
   const targets = resolveTargets(root, edits);
   const staged = [];
@@ -44576,7 +44638,7 @@ function resolveTargets(root, edits) {
     let real;
     try {
       inside = realPathInside(root, edit.path);
-      real = realpathSync2(join7(root, edit.path));
+      real = realpathSync3(join8(root, edit.path));
     } catch (e) {
       throw missingOr(edit, e);
     }
@@ -44612,7 +44674,7 @@ function checkStillAsRead(edit, real) {
     throw new VersionFileError("E_VERSION_FILE_CHANGED", edit.path, "changed while bump was running (another process wrote it); nothing was written: run bump again.");
   }
   try {
-    accessSync(real, constants2.W_OK);
+    accessSync(real, constants3.W_OK);
     if ((statSync3(real).mode & 146) === 0) throw Object.assign(new Error("read-only"), { code: "EACCES" });
   } catch (e) {
     const code = errno(e);
@@ -44693,16 +44755,16 @@ async function bumpComponents(root, targets, request, opts = {}) {
 
 // src/commands/init.ts
 import { existsSync as existsSync5, lstatSync as lstatSync2, statSync as statSync4, writeFileSync as writeFileSync3 } from "node:fs";
-import { basename as basename7, dirname as dirname4, join as join9, relative as relative3, resolve as resolve4, sep as sep2 } from "node:path";
+import { basename as basename7, dirname as dirname4, join as join10, relative as relative3, resolve as resolve5, sep as sep3 } from "node:path";
 
 // src/package-version.ts
 import { existsSync as existsSync4, readFileSync as readFileSync4 } from "node:fs";
-import { dirname as dirname3, join as join8 } from "node:path";
+import { dirname as dirname3, join as join9 } from "node:path";
 import { fileURLToPath } from "node:url";
 function packageVersion() {
   let dir = dirname3(fileURLToPath(import.meta.url));
   for (; ; ) {
-    const file = join8(dir, "package.json");
+    const file = join9(dir, "package.json");
     if (existsSync4(file)) {
       const pkg = JSON.parse(readFileSync4(file, "utf8"));
       if (pkg.name === "lanes" && pkg.version) return pkg.version;
@@ -44898,12 +44960,12 @@ function readChart2(file, read) {
 }
 function findImageMapping(node, at, level) {
   if (level > 3) return void 0;
-  const children = Object.entries(node).filter(([, v]) => isMap(v));
-  children.sort(([a], [b]) => Number(b === "image") - Number(a === "image"));
-  for (const [k, v] of children) {
+  const children2 = Object.entries(node).filter(([, v]) => isMap(v));
+  children2.sort(([a], [b]) => Number(b === "image") - Number(a === "image"));
+  for (const [k, v] of children2) {
     if ("repository" in v) return { key: at ? `${at}.${k}` : k, repository: typeof v.repository === "string" && v.repository ? v.repository : void 0 };
   }
-  for (const [k, v] of children) {
+  for (const [k, v] of children2) {
     const deeper = findImageMapping(v, at ? `${at}.${k}` : k, level + 1);
     if (deeper) return deeper;
   }
@@ -45482,9 +45544,9 @@ var InitError = class extends LanesError {
 };
 function initCommand(ctx, opts = {}) {
   return withGitRunner(ctx.git, async () => {
-    const root = resolve4(ctx.root);
+    const root = resolve5(ctx.root);
     if (!existsSync5(root) || !statSync4(root).isDirectory()) throw new UsageError(`--source ${ctx.root}: not a directory; pass the repository to describe`);
-    const target = join9(root, CONFIG_FILE);
+    const target = join10(root, CONFIG_FILE);
     if (!opts.dryRun && !opts.force && exists(target)) {
       throw new InitError("E_CONFIG_EXISTS", `${CONFIG_FILE} already exists in ${root}; lanes init will not overwrite it: see its proposal with --dry-run, or replace it with --force`);
     }
@@ -45526,7 +45588,7 @@ function repoReader(root) {
   return (path) => {
     try {
       if (realPathInside(root, path) === void 0) return void 0;
-      return readRegularFile(join9(root, path));
+      return readRegularFile(join10(root, path));
     } catch {
       return void 0;
     }
@@ -45534,9 +45596,9 @@ function repoReader(root) {
 }
 function schemaRef(root) {
   for (let dir = root; ; dir = dirname4(dir)) {
-    const installed = join9(dir, "node_modules", "lanes", "lanes.schema.json");
-    if (existsSync5(installed)) {
-      const rel = relative3(root, installed).split(sep2).join("/");
+    const installed2 = join10(dir, "node_modules", "lanes", "lanes.schema.json");
+    if (existsSync5(installed2)) {
+      const rel = relative3(root, installed2).split(sep3).join("/");
       return rel.startsWith(".") ? rel : `./${rel}`;
     }
     if (dirname4(dir) === dir) break;

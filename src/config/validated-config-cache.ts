@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { keepNewest } from '../cache-dir.js';
@@ -49,7 +49,10 @@ export function fileConfigCache(dir: string, buildId: string): ValidatedConfigCa
   return {
     get(text) {
       try {
-        const stored = readFileSync(fileOf(text));
+        const file = fileOf(text);
+        // Never a FIFO or a device, which would hang the read.
+        if (!statSync(file).isFile()) return undefined;
+        const stored = readFileSync(file);
         const payload = stored.subarray(32);
         if (!createHash('sha256').update(payload).digest().equals(stored.subarray(0, 32))) return undefined;
         return deserialize(payload) as RawConfig;
@@ -64,7 +67,7 @@ export function fileConfigCache(dir: string, buildId: string): ValidatedConfigCa
         const file = fileOf(text);
         // Written aside and renamed: a concurrent run reads the old file or the new one, never half of one.
         const partial = `${file}.${process.pid}.partial`;
-        writeFileSync(partial, Buffer.concat([createHash('sha256').update(payload).digest(), payload]), { mode: 0o600 });
+        writeFileSync(partial, Buffer.concat([createHash('sha256').update(payload).digest(), payload]), { mode: 0o600, flag: 'wx' });
         renameSync(partial, file);
         keepNewest(dir, KEEP, '.v8');
       } catch {

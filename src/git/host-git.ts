@@ -1,9 +1,10 @@
 import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ExecError } from '../errors.js';
+import { makeSecretDir, removeSecretDir } from '../exec/host/temp-secrets.js';
 import type { GitResult } from './run-git.js';
 
 /**
@@ -16,8 +17,11 @@ import type { GitResult } from './run-git.js';
  * A shell is small; forking it costs next to nothing, and Node forks once.
  * Each git writes into a private temporary directory (its output may hold
  * NUL bytes, and there may be more commands than a POSIX shell has file
- * descriptors); the shell reports each exit code as it comes, so every
- * caller gets its answer as soon as its own process is done.
+ * descriptors), removed however lanes ends (SIGINT and SIGTERM included);
+ * the shell reports each exit code as it comes, so every caller gets its
+ * answer as soon as its own process is done. A temporary directory inside
+ * the directory git runs in would show up in `git status` as a change:
+ * then, as on Windows, each git is started by Node.
  */
 export function hostGit(cwd: string, args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GitResult> {
   if (Object.keys(extraEnv).length > 0 || process.platform === 'win32') return direct(cwd, args, input, extraEnv);
@@ -51,6 +55,8 @@ function flush(): void {
 
 const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
 const GIT = ['git', '-c', 'core.quotePath=false'];
+/** The shell by its path (a `sh` earlier on PATH, a node_modules/.bin shim, does not get to run lanes' git). */
+const SHELL = '/bin/sh';
 
 /** One git process, started by Node. */
 function direct(cwd: string, args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GitResult> {
@@ -85,20 +91,24 @@ function fromShell(cwd: string, requests: readonly Request[]): void {
   let dir: string | undefined;
   let shell: ChildProcessByStdio<null, Readable, Readable>;
   try {
-    dir = mkdtempSync(join(tmpdir(), 'lanes-git-'));
+    if (tempDirInside(cwd)) throw new Error('the temporary directory is inside the work tree');
+    dir = makeSecretDir('lanes-git-');
+    const at = resolve(dir);
     const script = requests.map((r, n) => {
-      if (r.input !== undefined) writeFileSync(join(dir!, `${n}.in`), r.input);
+      if (r.input !== undefined) writeFileSync(join(at, `${n}.in`), r.input);
       const stdin = r.input !== undefined ? `"$1/${n}.in"` : '/dev/null';
-      return `{ ${[...GIT, ...r.args].map(quote).join(' ')} <${stdin} >"$1/${n}.out" 2>"$1/${n}.err"; echo "${n} $?"; } &\n`;
+      // `command`: the git binary, never a shell function of that name (bash exports them to sh).
+      return `{ command ${[...GIT, ...r.args].map(quote).join(' ')} <${stdin} >"$1/${n}.out" 2>"$1/${n}.err"; echo "${n} $?"; } &\n`;
     }).join('') + 'wait\n';
-    shell = spawn('sh', ['-c', script, 'sh', dir], { cwd, env: { ...process.env, ...GIT_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    shell = spawn(SHELL, ['-c', script, 'sh', at], { cwd, env: { ...process.env, ...GIT_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch {
-    // No temporary directory to write to, or no shell: each git started by Node, as without the shell.
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    // No temporary directory to use, or no shell: each git started by Node, as without the shell.
+    if (dir !== undefined) removeSecretDir(dir);
     for (const r of requests) direct(cwd, r.args, r.input).then(r.resolve, r.reject);
     return;
   }
-  const work = dir;
+  const work = resolve(dir);
+  const tracked = dir;
   const answered = new Set<number>();
   const answer = (n: number, code: number) => {
     const r = requests[n];
@@ -113,7 +123,7 @@ function fromShell(cwd: string, requests: readonly Request[]): void {
       return;
     } finally {
       // Gone as soon as all are read: a caller done with its answers may end the process before the shell's 'close'.
-      if (answered.size === requests.length) rmSync(work, { recursive: true, force: true });
+      if (answered.size === requests.length) removeSecretDir(tracked);
     }
     // What the shell says when there is no git to start, as Node says it when it cannot.
     if (code === 127 && /\bgit\b.*(not found|No such file)/.test(result.stderr)) r.reject(cannotRun(r.args, result.stderr.trim()));
@@ -136,7 +146,7 @@ function fromShell(cwd: string, requests: readonly Request[]): void {
     // A shell that cannot start reports 'error', then 'close': one finish.
     if (finished) return;
     finished = true;
-    rmSync(work, { recursive: true, force: true });
+    removeSecretDir(tracked);
     requests.forEach((r, n) => {
       if (answered.has(n)) return;
       if (startFailed) direct(cwd, r.args, r.input).then(r.resolve, r.reject);
@@ -145,4 +155,11 @@ function fromShell(cwd: string, requests: readonly Request[]): void {
   };
   shell.on('error', () => finish(true));
   shell.on('close', () => finish(false));
+}
+
+/** Whether the temporary directory lies in `cwd` (TMPDIR=.tmp in a checkout), where git would list what the shell writes. */
+function tempDirInside(cwd: string): boolean {
+  const temp = realpathSync(resolve(tmpdir()));
+  const here = realpathSync(cwd);
+  return temp === here || temp.startsWith(here.endsWith(sep) ? here : here + sep);
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +85,28 @@ describe.runIf(ownCache)('the compile cache on Nodes without their own', () => {
     expect(r.stdout).toBe(expected.stdout);
     expect(readFileSync(file).equals(Buffer.alloc(4096, 0x5a))).toBe(false);
     expect(statSync(file).size).toBeGreaterThan(100_000);
+  });
+
+  it('does not hand V8 a file damaged in place (which would crash Node on every start): it is written again', () => {
+    const home = cacheHome();
+    const expected = lanes(['status', '--json'], { XDG_CACHE_HOME: home });
+    const file = join(cacheDir(home), cached(home)[0]!);
+    const bytes = readFileSync(file);
+    const middle = bytes.length >> 1;
+    bytes.fill(0x41, middle, middle + 8);
+    writeFileSync(file, bytes);
+    const r = lanes(['status', '--json'], { XDG_CACHE_HOME: home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(expected.stdout);
+    expect(readFileSync(file).equals(bytes)).toBe(false);
+  });
+
+  it('uses neither cache with --enable-source-maps for the code (stacks then point into src/), but still the validated lanes.yaml', () => {
+    const home = cacheHome();
+    const r = lanes(['status', '--json'], { XDG_CACHE_HOME: home, NODE_OPTIONS: '--enable-source-maps' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(cached(home)).toEqual([]);
+    expect(configs(home)).toHaveLength(1);
   });
 
   it('gives a rebuilt bundle a cache of its own, never code compiled from another', () => {
@@ -174,6 +196,36 @@ describe('the validated lanes.yaml', () => {
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
+  });
+});
+
+describe('where lanes keeps nothing', () => {
+  it('a relative XDG_CACHE_HOME, which the XDG spec says to ignore: ~/.cache is used', () => {
+    const home = cacheHome();
+    const r = lanes(['status', '--json'], { XDG_CACHE_HOME: 'relative-cache', HOME: home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(repo, 'relative-cache'))).toBe(false);
+    expect(configs(join(home, '.cache'))).toHaveLength(1);
+  });
+
+  it('a cache directory inside the directory lanes runs in ($CI_PROJECT_DIR/.cache): git status stays clean', () => {
+    const copy = exampleRepo();
+    try {
+      const r = spawnSync('node', [join(pkg, 'bin/lanes.js'), 'status', '--json'], { cwd: copy, env: { ...process.env, XDG_CACHE_HOME: join(copy, '.cache') }, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(existsSync(join(copy, '.cache'))).toBe(false);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('a lanes cache directory others can write to (what is in it could be made to run as this user)', () => {
+    const home = cacheHome();
+    mkdirSync(join(home, 'lanes'), { mode: 0o777 });
+    chmodSync(join(home, 'lanes'), 0o777);
+    const r = lanes(['status', '--json'], { XDG_CACHE_HOME: home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(join(home, 'lanes'))).toEqual([]);
   });
 });
 

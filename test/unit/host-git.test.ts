@@ -1,11 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostGit } from '../../src/git/host-git.js';
 import { ExecError } from '../../src/errors.js';
-import { makeRepo } from '../helpers/repo.js';
+import { makeRepo, PROJECT_ROOT } from '../helpers/repo.js';
 
 /**
  * The git binary on the host: requests made together start from one shell,
@@ -36,16 +37,13 @@ function alone(cwd: string, args: string[], input?: string) {
   return { stdout: r.stdout, stderr: r.stderr, code: r.status };
 }
 
-/** A directory for PATH holding a `sh` that notes each start in `log`, then runs the real one. */
-function countingShell(): { dir: string; starts: () => number } {
-  const dir = join(scratch, 'bin');
-  mkdirSync(dir, { recursive: true });
-  const log = join(scratch, 'shell-starts');
-  writeFileSync(log, '');
-  writeFileSync(join(dir, 'sh'), `#!/bin/sh\necho start >> '${log}'\nexec /bin/sh "$@"\n`);
-  chmodSync(join(dir, 'sh'), 0o755);
-  return { dir, starts: () => readFileSync(log, 'utf8').split('\n').filter(Boolean).length };
-}
+/**
+ * A git that answers with the pids of the process that started it and of
+ * that one's parent: [this process, …] when Node started it; [a subshell,
+ * the batch's shell] when a batch's shell did.
+ */
+const STARTED_BY = ['-c', "alias.startedby=!p=$(sed -n 's/^PPid:\\t//p' /proc/$PPID/status); echo $p $(sed -n 's/^PPid:\\t//p' /proc/$p/status)", 'startedby'];
+const startedBy = async (answer: Promise<{ stdout: string }>) => (await answer).stdout.trim().split(' ').map(Number) as [number, number];
 
 const REQUESTS: { args: string[]; input?: string }[] = [
   { args: ['ls-files', '-z', '--cached'] },
@@ -67,31 +65,45 @@ describe('git processes asked for together', () => {
   });
 
   it('start from one shell', async () => {
-    const shell = countingShell();
-    process.env.PATH = `${shell.dir}:${saved.PATH}`;
-    await Promise.all(REQUESTS.map((r) => hostGit(repo, r.args)));
-    expect(shell.starts()).toBe(1);
+    const chains = await Promise.all([1, 2, 3, 4].map(() => startedBy(hostGit(repo, STARTED_BY))));
+    expect(chains.map(([parent]) => parent)).not.toContain(process.pid);
+    expect(new Set(chains.map(([, shell]) => shell)).size).toBe(1);
   });
 
   it('in two directories: one shell for each', async () => {
     const other = makeRepo({ 'c.txt': 'c\n' });
     try {
-      const shell = countingShell();
-      process.env.PATH = `${shell.dir}:${saved.PATH}`;
-      const answers = await Promise.all([hostGit(repo, ['ls-files']), hostGit(other, ['ls-files']), hostGit(repo, ['rev-parse', 'HEAD']), hostGit(other, ['rev-parse', 'HEAD'])]);
-      expect(answers.map((a) => a.stdout.split('\n')[0])).toEqual([alone(repo, ['ls-files']).stdout.split('\n')[0], 'c.txt', alone(repo, ['rev-parse', 'HEAD']).stdout.trim(), alone(other, ['rev-parse', 'HEAD']).stdout.trim()]);
-      expect(shell.starts()).toBe(2);
+      const shells = (await Promise.all([repo, other, repo, other].map((dir) => startedBy(hostGit(dir, STARTED_BY))))).map(([, shell]) => shell);
+      expect(shells[0]).toBe(shells[2]);
+      expect(shells[1]).toBe(shells[3]);
+      expect(shells[0]).not.toBe(shells[1]);
     } finally {
       rmSync(other, { recursive: true, force: true });
     }
   });
 
-  it('one on its own, or one with its own environment, starts without a shell', async () => {
-    const shell = countingShell();
-    process.env.PATH = `${shell.dir}:${saved.PATH}`;
-    await hostGit(repo, ['rev-parse', 'HEAD']);
-    await Promise.all([hostGit(repo, ['rev-parse', 'HEAD'], undefined, { GIT_AUTHOR_NAME: 'x' }), hostGit(repo, ['ls-files'], undefined, { GIT_AUTHOR_NAME: 'x' })]);
-    expect(shell.starts()).toBe(0);
+  it('one on its own, or one with its own environment, is started by Node', async () => {
+    expect((await startedBy(hostGit(repo, STARTED_BY)))[0]).toBe(process.pid);
+    const withEnv = await Promise.all([1, 2].map(() => startedBy(hostGit(repo, STARTED_BY, undefined, { GIT_AUTHOR_NAME: 'x' }))));
+    expect(withEnv.map(([parent]) => parent)).toEqual([process.pid, process.pid]);
+  });
+
+  it('are each started by Node when the temporary directory is inside the work tree, which git would list as changes', async () => {
+    const inside = join(repo, '.tmp');
+    mkdirSync(inside);
+    process.env.TMPDIR = inside;
+    const chains = await Promise.all([1, 2].map(() => startedBy(hostGit(repo, STARTED_BY))));
+    expect(chains.map(([parent]) => parent)).toEqual([process.pid, process.pid]);
+    const status = ['status', '--porcelain', '-z', '--untracked-files=all'];
+    const answers = await Promise.all([hostGit(repo, status), hostGit(repo, ['ls-files', '-z', '--others'])]);
+    expect(answers).toEqual([alone(repo, status), alone(repo, ['ls-files', '-z', '--others'])]);
+  });
+
+  it('work with a relative TMPDIR, whatever directory git runs in', async () => {
+    process.env.TMPDIR = relative(process.cwd(), join(scratch, 'tmp'));
+    const answers = await Promise.all(REQUESTS.map((r) => hostGit(repo, r.args)));
+    expect(answers).toEqual(REQUESTS.map((r) => alone(repo, r.args)));
+    expect(readdirSync(join(scratch, 'tmp'))).toEqual([]);
   });
 
   it('answer each as soon as its own process is done, not when the slowest is', async () => {
@@ -119,18 +131,36 @@ describe('git processes asked for together', () => {
     }
   });
 
-  it('are each started by Node when there is no shell to start them', async () => {
-    const dir = join(scratch, 'no-shell');
-    mkdirSync(dir);
-    symlinkSync(execFileSync('/bin/sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim(), join(dir, 'git'));
-    process.env.PATH = dir;
-    const answers = await Promise.all(REQUESTS.map((r) => hostGit(repo, r.args)));
-    process.env.PATH = saved.PATH;
-    expect(answers).toEqual(REQUESTS.map((r) => alone(repo, r.args)));
-  });
-
   it('leave nothing in the temporary directory', async () => {
     await Promise.all(REQUESTS.map((r) => hostGit(repo, r.args)));
     expect(readdirSync(process.env.TMPDIR!)).toEqual([]);
+  });
+
+  it('leave nothing in the temporary directory when SIGINT ends lanes while they run', async () => {
+    const fifo = join(scratch, 'hold');
+    execFileSync('mkfifo', [fifo]);
+    const script = join(scratch, 'batch.mts');
+    writeFileSync(
+      script,
+      `import { hostGit } from ${JSON.stringify(join(PROJECT_ROOT, 'src/git/host-git.ts'))};\n` +
+        `const held = hostGit(process.cwd(), ['-c', ${JSON.stringify(`alias.hold=!cat '${fifo}'`)}, 'hold']);\n` +
+        `await hostGit(process.cwd(), ['rev-parse', 'HEAD']);\n` +
+        `process.stdout.write('running\\n');\nawait held;\n`,
+    );
+    const child = spawn(process.execPath, ['--import', pathToFileURL(join(PROJECT_ROOT, 'node_modules/tsx/dist/loader.mjs')).href, script], { cwd: repo, env: { ...process.env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+    await Promise.race([new Promise<void>((ok) => child.stdout!.once('data', () => ok())), exited]);
+    expect(readdirSync(process.env.TMPDIR!).filter((f) => f.startsWith('lanes-git-'))).toHaveLength(1);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(readdirSync(process.env.TMPDIR!).filter((f) => f.startsWith('lanes-git-'))).toEqual([]);
+    // Let the held git finish (its reader may be gone: then there is nothing to release).
+    try {
+      const fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+      writeSync(fd, 'x');
+      closeSync(fd);
+    } catch {
+      // no reader left
+    }
   });
 });
