@@ -43260,7 +43260,7 @@ function startRepoFacts(root) {
     const [topR, , branchR, statusR, tagsR, , remoteR] = await Promise.all([top, head, branch, status, tags, merged, remote]);
     if (topR.code !== 0) return NOT_A_REPO;
     if (statusR.code !== 0) throw new ExecError("git status --porcelain", statusR.code, statusR.stderr);
-    if (tagsR.code !== 0) throw new ExecError("git for-each-ref refs/tags", tagsR.code, tagsR.stderr);
+    if (tagsR.code !== 0) throw new ExecError("git show-ref --tags", tagsR.code, tagsR.stderr);
     const e = await early;
     return {
       isRepo: true,
@@ -43285,17 +43285,27 @@ function attempt(f) {
 }
 function parseTags(listing, reachable) {
   const out = [];
-  for (const line of listing.split("\n")) {
-    if (!line) continue;
-    const [name2, object, peeled] = line.split("\0");
-    out.push(reachable ? { name: name2, commit: peeled || object, reachable: reachable.has(name2) } : { name: name2, commit: peeled || object });
+  let end;
+  for (let start = 0; start < listing.length; start = end + 1) {
+    end = listing.indexOf("\n", start);
+    if (end === -1) end = listing.length;
+    const space = listing.indexOf(" ", start);
+    if (space === -1 || space > end) continue;
+    const object = listing.slice(start, space);
+    const ref = listing.slice(space + 1 + "refs/tags/".length, end);
+    if (ref.endsWith("^{}")) {
+      const last = out.at(-1);
+      if (last && last.name === ref.slice(0, -3)) last.commit = object;
+      continue;
+    }
+    out.push(reachable ? { name: ref, commit: object, reachable: reachable.has(ref) } : { name: ref, commit: object });
   }
   return out;
 }
 async function listTags(root) {
-  const peeled = await runGit(root, ["for-each-ref", "--format=%(refname:lstrip=2)%00%(objectname)%00%(*objectname)", "refs/tags"]);
-  if (peeled.code === 0) return peeled;
-  return runGit(root, ["for-each-ref", "--format=%(refname:lstrip=2)%00%(objectname)%00", "refs/tags"]);
+  const peeled = await runGit(root, ["show-ref", "--tags", "-d"]);
+  if (peeled.code === 0 || peeled.code === 1 && peeled.stdout === "" && peeled.stderr === "") return { ...peeled, code: 0 };
+  return runGit(root, ["for-each-ref", "--format=%(objectname) %(refname)", "refs/tags"]);
 }
 async function changedFilesSince(root, head, commits, prefix = "") {
   const unique = [...new Set(commits)];

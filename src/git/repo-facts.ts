@@ -98,7 +98,7 @@ export function startRepoFacts(root: string): RepoFactsInFlight {
     const [topR, , branchR, statusR, tagsR, , remoteR] = await Promise.all([top, head, branch, status, tags, merged, remote]);
     if (topR.code !== 0) return NOT_A_REPO;
     if (statusR.code !== 0) throw new ExecError('git status --porcelain', statusR.code, statusR.stderr);
-    if (tagsR.code !== 0) throw new ExecError('git for-each-ref refs/tags', tagsR.code, tagsR.stderr);
+    if (tagsR.code !== 0) throw new ExecError('git show-ref --tags', tagsR.code, tagsR.stderr);
     const e = (await early)!;
     return {
       isRepo: true,
@@ -124,25 +124,45 @@ function attempt<T>(f: () => T): T | { error: unknown } {
   }
 }
 
+/**
+ * Tags from `git show-ref --tags [-d]`: "<object> refs/tags/<name>" lines,
+ * each annotated tag followed by "<commit> refs/tags/<name>^{}", its peeled
+ * commit (no tag name can contain "^" or a space).
+ */
 function parseTags(listing: string, reachable: ReadonlySet<string> | undefined): TagRef[] {
   const out: TagRef[] = [];
-  for (const line of listing.split('\n')) {
-    if (!line) continue;
-    const [name, object, peeled] = line.split('\0');
-    out.push(reachable ? { name: name!, commit: peeled || object!, reachable: reachable.has(name!) } : { name: name!, commit: peeled || object! });
+  let end: number;
+  for (let start = 0; start < listing.length; start = end + 1) {
+    end = listing.indexOf('\n', start);
+    if (end === -1) end = listing.length;
+    const space = listing.indexOf(' ', start);
+    if (space === -1 || space > end) continue;
+    const object = listing.slice(start, space);
+    const ref = listing.slice(space + 1 + 'refs/tags/'.length, end);
+    if (ref.endsWith('^{}')) {
+      const last = out.at(-1);
+      if (last && last.name === ref.slice(0, -3)) last.commit = object;
+      continue;
+    }
+    out.push(reachable ? { name: ref, commit: object, reachable: reachable.has(ref) } : { name: ref, commit: object });
   }
   return out;
 }
 
 /**
- * Every tag with its commit. Peeling an annotated tag needs its object; in a
- * shallow clone that may be missing, so fall back to the unpeeled list (such
- * tags then count as "history unknown" rather than failing the command).
+ * Every tag with its commit. `git show-ref -d` takes an annotated tag's
+ * commit from packed-refs when git stored it there (a clone, `git gc`), where
+ * `git for-each-ref %(*objectname)` reads every tag's object: ~6 ms instead of
+ * ~80 ms for 20,000 tags. No tags at all is exit code 1 for show-ref, with
+ * nothing said: an empty list. A tag whose object a shallow clone lacks makes
+ * show-ref fail: then the unpeeled list (such tags count as "history
+ * unknown" rather than failing the command).
  */
 async function listTags(root: string): Promise<GitResult> {
-  const peeled = await runGit(root, ['for-each-ref', '--format=%(refname:lstrip=2)%00%(objectname)%00%(*objectname)', 'refs/tags']);
-  if (peeled.code === 0) return peeled;
-  return runGit(root, ['for-each-ref', '--format=%(refname:lstrip=2)%00%(objectname)%00', 'refs/tags']);
+  const peeled = await runGit(root, ['show-ref', '--tags', '-d']);
+  if (peeled.code === 0 || (peeled.code === 1 && peeled.stdout === '' && peeled.stderr === '')) return { ...peeled, code: 0 };
+  // show-ref refuses a tag whose object is missing; for-each-ref lists it, in show-ref's format.
+  return runGit(root, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/tags']);
 }
 
 /**

@@ -45,6 +45,22 @@ describe('lanes status', () => {
     expect(s.findings[0].message).toContain('connectors/aws_s3/server.py changed since aws-s3-connector-v0.5.2 but the version is still 0.5.2; run lanes bump aws-s3-connector --patch');
   });
 
+  it.each([
+    ['loose', false],
+    ['packed (as a clone or git gc leaves them)', true],
+  ])('reads annotated tags, %s, and a tag of a tag, as the commit they tag', async (_how, packed) => {
+    const dir = exampleRepo();
+    git(dir, 'tag', '-a', '-m', 'release', 'aws-s3-connector-v0.5.2');
+    git(dir, 'tag', '-a', '-m', 'release', 'fs-release', 'HEAD');
+    git(dir, 'tag', '-a', '-m', 'a tag of a tag', 'filesystem-connector-v0.2.7', 'fs-release');
+    writeFileSync(join(dir, 'connectors/aws_s3/server.py'), '# changed\n');
+    commitAll(dir, 'change the connector');
+    if (packed) git(dir, 'pack-refs', '--all');
+    const s = (await lanes(['status', '--json', '--source', dir])).json();
+    expect(row(s, 'aws-s3-connector')).toMatchObject({ lastRelease: { version: '0.5.2', tag: 'aws-s3-connector-v0.5.2' }, state: 'needs bump', changedSinceRelease: ['connectors/aws_s3/server.py'] });
+    expect(row(s, 'filesystem-connector')).toMatchObject({ lastRelease: { version: '0.2.7', tag: 'filesystem-connector-v0.2.7' }, state: 'up to date', changedSinceRelease: [] });
+  });
+
   it('shows a bumped, unreleased component', async () => {
     const dir = exampleRepo();
     git(dir, 'tag', 'aws-s3-connector-v0.5.2');
