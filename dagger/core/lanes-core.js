@@ -40392,7 +40392,8 @@ function releaseHistory(config2, tags) {
   };
   for (const tag of tags) {
     const reachable = tag.reachable !== false;
-    const owners = /* @__PURE__ */ new Set();
+    let owner1;
+    let owners;
     let invalid;
     let matchedAny = false;
     for (let i = 0; i < tag.name.length; i++) {
@@ -40415,14 +40416,15 @@ function releaseHistory(config2, tags) {
           history.product.push(record2);
           productVersions.set(record2, parsed);
         }
-        if (owner.component && !owners.has(owner.component)) {
-          owners.add(owner.component);
+        if (owner.component && owner.component !== owner1 && !owners?.has(owner.component)) {
+          if (owner1 === void 0) owner1 = owner.component;
+          else (owners ??= /* @__PURE__ */ new Set([owner1])).add(owner.component);
           count(owner.component, record2, parsed, reachable);
         }
       }
     }
     if (invalid && !matchedAny) history.ignored.push(invalid);
-    if (owners.size > 1) history.ambiguous.push({ tag: tag.name, components: [...owners] });
+    if (owners) history.ambiguous.push({ tag: tag.name, components: [...owners] });
   }
   for (const [name2, entry] of history.byComponent) if (entry.highest) history.last.set(name2, entry.highest);
   history.product.sort((a, b) => productVersions.get(b).compare(productVersions.get(a)));
@@ -43224,9 +43226,9 @@ function readRepoFacts(root) {
 }
 function startRepoFacts(root) {
   const started = attempt(() => [
-    runGit(root, ["rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-prefix"]),
+    // The branch too: --symbolic-full-name HEAD is refs/heads/<branch>, or HEAD when detached.
+    runGit(root, ["rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-prefix", "--symbolic-full-name", "HEAD"]),
     runGit(root, ["log", "-1", "--format=%H %cI", "HEAD"]),
-    runGit(root, ["symbolic-ref", "-q", "--short", "HEAD"]),
     // lanes' own output (.lanes/: packaged charts, rendered manifests) never makes the tree dirty.
     runGit(root, ["status", "--porcelain", "-z", "--", ".", ":(exclude).lanes"]),
     listTags(root),
@@ -43238,18 +43240,18 @@ function startRepoFacts(root) {
     const facts2 = Promise.reject(started.error);
     return { facts: facts2, history: facts2.then(() => void 0, () => void 0) };
   }
-  const [top, head, branch, status, tags, merged, remote] = started;
+  const [top, head, status, tags, merged, remote] = started;
   const early = Promise.all([top, head, tags, merged]).then(([topR, headR, tagsR, mergedR]) => {
-    if (topR.code !== 0 || tagsR.code !== 0) return void 0;
-    const [, shallowLine, prefixLine] = topR.stdout.split("\n");
-    const shallow = shallowLine?.trim() === "true";
+    const where = workTree(topR);
+    if (!where || tagsR.code !== 0) return void 0;
+    const { shallow } = where;
     return {
       shallow,
-      prefix: (prefixLine ?? "").trim(),
+      prefix: where.prefix,
       head: headR.code === 0 ? headR.stdout.split(" ")[0] : void 0,
       headTime: headR.code === 0 ? headR.stdout.trim().split(" ")[1] : void 0,
       // A shallow clone's history stops at its boundary: there, which tags HEAD contains is unknown, not "none".
-      tags: parseTags(tagsR.stdout, mergedR.code === 0 && !shallow ? new Set(mergedR.stdout.split("\n").filter(Boolean)) : void 0)
+      tags: parseTags(tagsR.stdout, mergedR.code === 0 && !shallow ? new Set(mergedR.stdout.split("\n")) : void 0)
     };
   });
   const history = early.then(
@@ -43257,8 +43259,9 @@ function startRepoFacts(root) {
     () => void 0
   );
   const facts = (async () => {
-    const [topR, , branchR, statusR, tagsR, , remoteR] = await Promise.all([top, head, branch, status, tags, merged, remote]);
-    if (topR.code !== 0) return NOT_A_REPO;
+    const [topR, , statusR, tagsR, , remoteR] = await Promise.all([top, head, status, tags, merged, remote]);
+    const where = workTree(topR);
+    if (!where) return NOT_A_REPO;
     if (statusR.code !== 0) throw new ExecError("git status --porcelain", statusR.code, statusR.stderr);
     if (tagsR.code !== 0) throw new ExecError("git show-ref --tags", tagsR.code, tagsR.stderr);
     const e = await early;
@@ -43266,7 +43269,7 @@ function startRepoFacts(root) {
       isRepo: true,
       head: e.head,
       headTime: e.headTime,
-      branch: branchR.code === 0 ? branchR.stdout.trim() : void 0,
+      branch: where.headRef === void 0 ? await unbornBranch(root) : where.headRef.startsWith("refs/heads/") ? where.headRef.slice("refs/heads/".length) : void 0,
       shallow: e.shallow,
       dirty: statusR.stdout.split("\0").filter((entry) => /^[ A-Z?!]{2} ./.test(entry)).map((entry) => entry.slice(3)),
       tags: e.tags,
@@ -43275,6 +43278,15 @@ function startRepoFacts(root) {
     };
   })();
   return { facts, history };
+}
+function workTree(r) {
+  const lines = r.stdout.split("\n");
+  if (r.code !== 0 && lines.length < 4) return void 0;
+  return { shallow: lines[1]?.trim() === "true", prefix: (lines[2] ?? "").trim(), headRef: r.code === 0 ? lines[3]?.trim() : void 0 };
+}
+async function unbornBranch(root) {
+  const r = await runGit(root, ["symbolic-ref", "-q", "--short", "HEAD"]);
+  return r.code === 0 ? r.stdout.trim() : void 0;
 }
 function attempt(f) {
   try {

@@ -130,7 +130,9 @@ export function releaseHistory(config: LanesConfig, tags: readonly TagRef[]): Re
 
   for (const tag of tags) {
     const reachable = tag.reachable !== false;
-    const owners = new Set<string>();
+    // Nearly every tag has one owner: a set only for the rare tag two templates read (20,000 tags, 20,000 sets less).
+    let owner1: string | undefined;
+    let owners: Set<string> | undefined;
     let invalid: IgnoredTag | undefined;
     let matchedAny = false;
     // A version starts with a digit: only those places can end a template's prefix.
@@ -154,15 +156,16 @@ export function releaseHistory(config: LanesConfig, tags: readonly TagRef[]): Re
           history.product.push(record);
           productVersions.set(record, parsed);
         }
-        if (owner.component && !owners.has(owner.component)) {
-          owners.add(owner.component);
+        if (owner.component && owner.component !== owner1 && !owners?.has(owner.component)) {
+          if (owner1 === undefined) owner1 = owner.component;
+          else (owners ??= new Set([owner1])).add(owner.component);
           count(owner.component, record, parsed, reachable);
         }
       }
     }
     // A tag some other template reads as a release is that release, not a stray.
     if (invalid && !matchedAny) history.ignored.push(invalid);
-    if (owners.size > 1) history.ambiguous.push({ tag: tag.name, components: [...owners] });
+    if (owners) history.ambiguous.push({ tag: tag.name, components: [...owners] });
   }
   for (const [name, entry] of history.byComponent) if (entry.highest) history.last.set(name, entry.highest);
   history.product.sort((a, b) => productVersions.get(b)!.compare(productVersions.get(a)!));

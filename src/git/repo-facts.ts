@@ -61,10 +61,10 @@ export interface RepoFactsInFlight {
 export function startRepoFacts(root: string): RepoFactsInFlight {
   // All at once: outside a repository each simply fails, which costs less than asking first and waiting.
   type Run = Promise<GitResult>;
-  const started = attempt((): [Run, Run, Run, Run, Run, Run, Run] => [
-    runGit(root, ['rev-parse', '--is-inside-work-tree', '--is-shallow-repository', '--show-prefix']),
+  const started = attempt((): [Run, Run, Run, Run, Run, Run] => [
+    // The branch too: --symbolic-full-name HEAD is refs/heads/<branch>, or HEAD when detached.
+    runGit(root, ['rev-parse', '--is-inside-work-tree', '--is-shallow-repository', '--show-prefix', '--symbolic-full-name', 'HEAD']),
     runGit(root, ['log', '-1', '--format=%H %cI', 'HEAD']),
-    runGit(root, ['symbolic-ref', '-q', '--short', 'HEAD']),
     // lanes' own output (.lanes/: packaged charts, rendered manifests) never makes the tree dirty.
     runGit(root, ['status', '--porcelain', '-z', '--', '.', ':(exclude).lanes']),
     listTags(root),
@@ -76,18 +76,18 @@ export function startRepoFacts(root: string): RepoFactsInFlight {
     const facts = Promise.reject(started.error);
     return { facts, history: facts.then(() => undefined, () => undefined) };
   }
-  const [top, head, branch, status, tags, merged, remote] = started;
+  const [top, head, status, tags, merged, remote] = started;
   const early = Promise.all([top, head, tags, merged]).then(([topR, headR, tagsR, mergedR]) => {
-    if (topR.code !== 0 || tagsR.code !== 0) return undefined;
-    const [, shallowLine, prefixLine] = topR.stdout.split('\n');
-    const shallow = shallowLine?.trim() === 'true';
+    const where = workTree(topR);
+    if (!where || tagsR.code !== 0) return undefined;
+    const { shallow } = where;
     return {
       shallow,
-      prefix: (prefixLine ?? '').trim(),
+      prefix: where.prefix,
       head: headR.code === 0 ? headR.stdout.split(' ')[0] : undefined,
       headTime: headR.code === 0 ? headR.stdout.trim().split(' ')[1] : undefined,
       // A shallow clone's history stops at its boundary: there, which tags HEAD contains is unknown, not "none".
-      tags: parseTags(tagsR.stdout, mergedR.code === 0 && !shallow ? new Set(mergedR.stdout.split('\n').filter(Boolean)) : undefined),
+      tags: parseTags(tagsR.stdout, mergedR.code === 0 && !shallow ? new Set(mergedR.stdout.split('\n')) : undefined),
     };
   });
   const history = early.then(
@@ -95,8 +95,9 @@ export function startRepoFacts(root: string): RepoFactsInFlight {
     () => undefined,
   );
   const facts = (async (): Promise<RepoFacts> => {
-    const [topR, , branchR, statusR, tagsR, , remoteR] = await Promise.all([top, head, branch, status, tags, merged, remote]);
-    if (topR.code !== 0) return NOT_A_REPO;
+    const [topR, , statusR, tagsR, , remoteR] = await Promise.all([top, head, status, tags, merged, remote]);
+    const where = workTree(topR);
+    if (!where) return NOT_A_REPO;
     if (statusR.code !== 0) throw new ExecError('git status --porcelain', statusR.code, statusR.stderr);
     if (tagsR.code !== 0) throw new ExecError('git show-ref --tags', tagsR.code, tagsR.stderr);
     const e = (await early)!;
@@ -104,7 +105,7 @@ export function startRepoFacts(root: string): RepoFactsInFlight {
       isRepo: true,
       head: e.head,
       headTime: e.headTime,
-      branch: branchR.code === 0 ? branchR.stdout.trim() : undefined,
+      branch: where.headRef === undefined ? await unbornBranch(root) : where.headRef.startsWith('refs/heads/') ? where.headRef.slice('refs/heads/'.length) : undefined,
       shallow: e.shallow,
       dirty: statusR.stdout.split('\0').filter((entry) => /^[ A-Z?!]{2} ./.test(entry)).map((entry) => entry.slice(3)),
       tags: e.tags,
@@ -113,6 +114,24 @@ export function startRepoFacts(root: string): RepoFactsInFlight {
     };
   })();
   return { facts, history };
+}
+
+/**
+ * What `git rev-parse --is-inside-work-tree --is-shallow-repository
+ * --show-prefix --symbolic-full-name HEAD` says; undefined outside a
+ * repository. Before the first commit git prints the first three answers,
+ * then fails on HEAD: a repository, whose HEAD ref is unknown here.
+ */
+function workTree(r: GitResult): { shallow: boolean; prefix: string; headRef?: string } | undefined {
+  const lines = r.stdout.split('\n');
+  if (r.code !== 0 && lines.length < 4) return undefined;
+  return { shallow: lines[1]?.trim() === 'true', prefix: (lines[2] ?? '').trim(), headRef: r.code === 0 ? lines[3]?.trim() : undefined };
+}
+
+/** The branch a repository without a commit is on (the one its first commit will make). */
+async function unbornBranch(root: string): Promise<string | undefined> {
+  const r = await runGit(root, ['symbolic-ref', '-q', '--short', 'HEAD']);
+  return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
 /** `f()`, or what it threw: a git runner that throws at once must fail the promise, not the caller. */

@@ -1,4 +1,4 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -78,6 +78,14 @@ describe('lanes status', () => {
     expect(r.stdout).toContain('dsx-connect version files: dsx_connect/version.py DSX_CONNECT_VERSION=0.3.88, dsx_connect/deploy/docker/sample.core.env DSXCONNECT_IMAGE=0.3.88');
     expect(r.stdout).toContain('dsx_connect/deploy/helm/Chart.yaml appVersion=0.3.87');
     expect(r.stdout).toContain('E_VERSION_MISMATCH');
+  });
+
+  it('names the branch of a repository without a commit yet', async () => {
+    const dir = exampleRepo();
+    rmSync(join(dir, '.git'), { recursive: true, force: true });
+    git(dir, 'init', '-q', '-b', 'trunk');
+    const s = (await lanes(['status', '--json', '--source', dir])).json();
+    expect(s).toMatchObject({ branch: 'trunk', detached: false });
   });
 
   it('says so on a detached HEAD', async () => {
