@@ -36362,7 +36362,11 @@ function hostGit(cwd, args, input, extraEnv = {}) {
 var pending = [];
 function flush() {
   const byDir = /* @__PURE__ */ new Map();
-  for (const r of pending) byDir.set(r.cwd, [...byDir.get(r.cwd) ?? [], r]);
+  for (const r of pending) {
+    const same = byDir.get(r.cwd);
+    if (same) same.push(r);
+    else byDir.set(r.cwd, [r]);
+  }
   pending = [];
   for (const [cwd, requests] of byDir) {
     if (requests.length === 1) {

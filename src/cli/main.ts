@@ -148,7 +148,7 @@ export interface CacheHome {
 /** The CLI entry point: the only place that turns errors into exit codes. `cache`: see CacheHome (none from the sources). */
 export async function main(argv: string[], io: Io = processIo(), cache?: CacheHome): Promise<number> {
   let exit: number = EXIT.ok;
-  if (cache) useValidatedConfigCache(fileConfigCache(join(cache.dir, 'config'), cache.buildId));
+  useValidatedConfigCache(cache ? fileConfigCache(join(cache.dir, 'config'), cache.buildId) : undefined);
   // `--include-dsxa` style flags are named in lanes.yaml, so commander cannot know them: translate first.
   const args = argv.map((a) => (/^--include-[a-z0-9-]+$/.test(a) ? `--include=${a.slice(2)}` : a));
   const program = buildProgram(io, async (command, flags, positionals) => {

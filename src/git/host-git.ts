@@ -43,7 +43,11 @@ let pending: Request[] = [];
 
 function flush(): void {
   const byDir = new Map<string, Request[]>();
-  for (const r of pending) byDir.set(r.cwd, [...(byDir.get(r.cwd) ?? []), r]);
+  for (const r of pending) {
+    const same = byDir.get(r.cwd);
+    if (same) same.push(r);
+    else byDir.set(r.cwd, [r]);
+  }
   pending = [];
   for (const [cwd, requests] of byDir) {
     if (requests.length === 1) {
