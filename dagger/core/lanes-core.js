@@ -43231,7 +43231,8 @@ function readRepoFacts(root) {
 function startRepoFacts(root) {
   const started = attempt(() => [
     // The branch too: --symbolic-full-name HEAD is refs/heads/<branch>, or HEAD when detached.
-    runGit(root, ["rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-prefix", "--symbolic-full-name", "HEAD"]),
+    // `--`: HEAD the revision, never a file of that name.
+    runGit(root, ["rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-prefix", "--symbolic-full-name", "HEAD", "--"]),
     runGit(root, ["log", "-1", "--format=%H %cI", "HEAD"]),
     // lanes' own output (.lanes/: packaged charts, rendered manifests) never makes the tree dirty.
     runGit(root, ["status", "--porcelain", "-z", "--", ".", ":(exclude).lanes"]),
@@ -43273,7 +43274,7 @@ function startRepoFacts(root) {
       isRepo: true,
       head: e.head,
       headTime: e.headTime,
-      branch: where.headRef === void 0 ? await unbornBranch(root) : where.headRef.startsWith("refs/heads/") ? where.headRef.slice("refs/heads/".length) : void 0,
+      branch: await branchOf(root, where.headRef),
       shallow: e.shallow,
       dirty: statusR.stdout.split("\0").filter((entry) => /^[ A-Z?!]{2} ./.test(entry)).map((entry) => entry.slice(3)),
       tags: e.tags,
@@ -43288,7 +43289,9 @@ function workTree(r) {
   if (r.code !== 0 && lines.length < 4) return void 0;
   return { shallow: lines[1]?.trim() === "true", prefix: (lines[2] ?? "").trim(), headRef: r.code === 0 ? lines[3]?.trim() : void 0 };
 }
-async function unbornBranch(root) {
+async function branchOf(root, headRef) {
+  if (headRef === "HEAD") return void 0;
+  if (headRef?.startsWith("refs/heads/")) return headRef.slice("refs/heads/".length);
   const r = await runGit(root, ["symbolic-ref", "-q", "--short", "HEAD"]);
   return r.code === 0 ? r.stdout.trim() : void 0;
 }
@@ -43319,8 +43322,10 @@ function parseTags(listing, reachable) {
   return out;
 }
 async function listTags(root) {
-  const peeled = await runGit(root, ["show-ref", "--tags", "-d"]);
-  if (peeled.code === 0 || peeled.code === 1 && peeled.stdout === "" && peeled.stderr === "") return { ...peeled, code: 0 };
+  const fast = await runGit(root, ["show-ref", "--tags", "-d"]);
+  if (fast.code === 0 || fast.code === 1 && fast.stdout === "" && fast.stderr === "") return { ...fast, code: 0 };
+  const peeled = await runGit(root, ["for-each-ref", "--format=%(objectname) %(refname)%(if)%(*objectname)%(then)%0a%(*objectname) %(refname)^{}%(end)", "refs/tags"]);
+  if (peeled.code === 0) return peeled;
   return runGit(root, ["for-each-ref", "--format=%(objectname) %(refname)", "refs/tags"]);
 }
 async function changedFilesSince(root, head, commits, prefix = "") {

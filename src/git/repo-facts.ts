@@ -63,7 +63,8 @@ export function startRepoFacts(root: string): RepoFactsInFlight {
   type Run = Promise<GitResult>;
   const started = attempt((): [Run, Run, Run, Run, Run, Run] => [
     // The branch too: --symbolic-full-name HEAD is refs/heads/<branch>, or HEAD when detached.
-    runGit(root, ['rev-parse', '--is-inside-work-tree', '--is-shallow-repository', '--show-prefix', '--symbolic-full-name', 'HEAD']),
+    // `--`: HEAD the revision, never a file of that name.
+    runGit(root, ['rev-parse', '--is-inside-work-tree', '--is-shallow-repository', '--show-prefix', '--symbolic-full-name', 'HEAD', '--']),
     runGit(root, ['log', '-1', '--format=%H %cI', 'HEAD']),
     // lanes' own output (.lanes/: packaged charts, rendered manifests) never makes the tree dirty.
     runGit(root, ['status', '--porcelain', '-z', '--', '.', ':(exclude).lanes']),
@@ -105,7 +106,7 @@ export function startRepoFacts(root: string): RepoFactsInFlight {
       isRepo: true,
       head: e.head,
       headTime: e.headTime,
-      branch: where.headRef === undefined ? await unbornBranch(root) : where.headRef.startsWith('refs/heads/') ? where.headRef.slice('refs/heads/'.length) : undefined,
+      branch: await branchOf(root, where.headRef),
       shallow: e.shallow,
       dirty: statusR.stdout.split('\0').filter((entry) => /^[ A-Z?!]{2} ./.test(entry)).map((entry) => entry.slice(3)),
       tags: e.tags,
@@ -118,7 +119,7 @@ export function startRepoFacts(root: string): RepoFactsInFlight {
 
 /**
  * What `git rev-parse --is-inside-work-tree --is-shallow-repository
- * --show-prefix --symbolic-full-name HEAD` says; undefined outside a
+ * --show-prefix --symbolic-full-name HEAD --` says; undefined outside a
  * repository. Before the first commit git prints the first three answers,
  * then fails on HEAD: a repository, whose HEAD ref is unknown here.
  */
@@ -128,8 +129,15 @@ function workTree(r: GitResult): { shallow: boolean; prefix: string; headRef?: s
   return { shallow: lines[1]?.trim() === 'true', prefix: (lines[2] ?? '').trim(), headRef: r.code === 0 ? lines[3]?.trim() : undefined };
 }
 
-/** The branch a repository without a commit is on (the one its first commit will make). */
-async function unbornBranch(root: string): Promise<string | undefined> {
+/**
+ * The branch HEAD is on, from rev-parse's HEAD ref: refs/heads/<branch>, or
+ * HEAD itself when detached. Anything else — no answer before the first
+ * commit, none when a ref named HEAD makes it ambiguous, a HEAD pointing
+ * outside refs/heads — is asked of `git symbolic-ref`, as it always was.
+ */
+async function branchOf(root: string, headRef: string | undefined): Promise<string | undefined> {
+  if (headRef === 'HEAD') return undefined;
+  if (headRef?.startsWith('refs/heads/')) return headRef.slice('refs/heads/'.length);
   const r = await runGit(root, ['symbolic-ref', '-q', '--short', 'HEAD']);
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
@@ -173,14 +181,19 @@ function parseTags(listing: string, reachable: ReadonlySet<string> | undefined):
  * commit from packed-refs when git stored it there (a clone, `git gc`), where
  * `git for-each-ref %(*objectname)` reads every tag's object: ~6 ms instead of
  * ~80 ms for 20,000 tags. No tags at all is exit code 1 for show-ref, with
- * nothing said: an empty list. A tag whose object a shallow clone lacks makes
- * show-ref fail: then the unpeeled list (such tags count as "history
- * unknown" rather than failing the command).
+ * nothing said: an empty list. When show-ref fails, for-each-ref lists them
+ * the slower way; and when a tag's object is missing (a shallow clone), the
+ * unpeeled list (such tags count as "history unknown" rather than failing
+ * the command).
  */
 async function listTags(root: string): Promise<GitResult> {
-  const peeled = await runGit(root, ['show-ref', '--tags', '-d']);
-  if (peeled.code === 0 || (peeled.code === 1 && peeled.stdout === '' && peeled.stderr === '')) return { ...peeled, code: 0 };
-  // show-ref refuses a tag whose object is missing; for-each-ref lists it, in show-ref's format.
+  const fast = await runGit(root, ['show-ref', '--tags', '-d']);
+  if (fast.code === 0 || (fast.code === 1 && fast.stdout === '' && fast.stderr === '')) return { ...fast, code: 0 };
+  // show-ref stops at the first broken ref (an empty ref file after a crash); for-each-ref skips it
+  // with a warning and peels the rest, reading each tag object, in show-ref's format.
+  const peeled = await runGit(root, ['for-each-ref', '--format=%(objectname) %(refname)%(if)%(*objectname)%(then)%0a%(*objectname) %(refname)^{}%(end)', 'refs/tags']);
+  if (peeled.code === 0) return peeled;
+  // A tag whose object a shallow clone lacks cannot be peeled at all.
   return runGit(root, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/tags']);
 }
 

@@ -61,6 +61,16 @@ describe('lanes status', () => {
     expect(row(s, 'filesystem-connector')).toMatchObject({ lastRelease: { version: '0.2.7', tag: 'filesystem-connector-v0.2.7' }, state: 'up to date', changedSinceRelease: [] });
   });
 
+  it('reads annotated tags as their commits beside a broken tag file (left empty by a crash)', async () => {
+    const dir = exampleRepo();
+    git(dir, 'tag', '-a', '-m', 'release', 'aws-s3-connector-v0.5.2');
+    writeFileSync(join(dir, '.git/refs/tags/broken'), '');
+    writeFileSync(join(dir, 'connectors/aws_s3/server.py'), '# changed\n');
+    commitAll(dir, 'change the connector');
+    const s = (await lanes(['status', '--json', '--source', dir])).json();
+    expect(row(s, 'aws-s3-connector')).toMatchObject({ lastRelease: { version: '0.5.2', tag: 'aws-s3-connector-v0.5.2' }, state: 'needs bump', changedSinceRelease: ['connectors/aws_s3/server.py'] });
+  });
+
   it('shows a bumped, unreleased component', async () => {
     const dir = exampleRepo();
     git(dir, 'tag', 'aws-s3-connector-v0.5.2');
@@ -84,6 +94,22 @@ describe('lanes status', () => {
     const dir = exampleRepo();
     rmSync(join(dir, '.git'), { recursive: true, force: true });
     git(dir, 'init', '-q', '-b', 'trunk');
+    const s = (await lanes(['status', '--json', '--source', dir])).json();
+    expect(s).toMatchObject({ branch: 'trunk', detached: false });
+  });
+
+  it('names the branch beside a ref that makes HEAD ambiguous (a tag named HEAD)', async () => {
+    const dir = exampleRepo();
+    git(dir, 'tag', 'HEAD');
+    const s = (await lanes(['status', '--json', '--source', dir])).json();
+    expect(s).toMatchObject({ branch: 'main', detached: false });
+  });
+
+  it('names the branch of a repository without a commit even with a file named HEAD in it', async () => {
+    const dir = exampleRepo();
+    rmSync(join(dir, '.git'), { recursive: true, force: true });
+    git(dir, 'init', '-q', '-b', 'trunk');
+    writeFileSync(join(dir, 'HEAD'), '');
     const s = (await lanes(['status', '--json', '--source', dir])).json();
     expect(s).toMatchObject({ branch: 'trunk', detached: false });
   });
