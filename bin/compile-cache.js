@@ -7,7 +7,7 @@
 // for this one file: V8's code cache, written once after a command ran (so it holds the
 // functions that command compiled), read on every later start.
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import module from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, sep } from 'node:path';
@@ -38,10 +38,10 @@ export function loadWithCompileCache(bundle) {
     return { exports: require(bundle), cache, save() {} };
   }
   const source = readFileSync(bundle, 'utf8');
-  const dir = join(cache.dir, 'compile-cache');
-  const file = join(dir, `${process.version}-${process.arch}-${cache.buildId}.v8`);
+  const file = join(cache.dir, 'compile-cache', `${process.version}-${process.arch}-${cache.buildId}.v8`);
   // V8 checks a code cache's version and the source's length, not its bytes: a damaged file would
-  // crash Node on every start. It is used only when its SHA-256, stored before it, still matches.
+  // crash Node on every start. It is used only when its SHA-256, stored before it, still matches
+  // (read here as src/cache-dir.ts's readCacheFile does: the bundle is not loaded yet).
   let cachedData;
   try {
     if (statSync(file).isFile()) {
@@ -63,13 +63,8 @@ export function loadWithCompileCache(bundle) {
     save() {
       if (usable) return;
       try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
-        // Written aside and renamed: a concurrent run reads the old file or the new one, never half of one.
-        const partial = `${file}.${process.pid}.partial`;
-        const data = script.createCachedData();
-        writeFileSync(partial, Buffer.concat([sha256(data), data]), { mode: 0o600, flag: 'wx' });
-        renameSync(partial, file);
-        mod.exports.keepNewest(dir, KEEP, '.v8');
+        // The bundle's writer (src/cache-dir.ts): the SHA-256 before the data, aside and renamed, pruned.
+        mod.exports.writeCacheFile(file, script.createCachedData(), KEEP);
       } catch {
         // ignored: the cache is an optimisation
       }

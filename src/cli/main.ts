@@ -23,7 +23,8 @@ import { writeReleaseOutputs } from './release-outputs.js';
 import { Progress, type ProgressSink } from './progress.js';
 import { fileConfigCache, useValidatedConfigCache } from '../config/validated-config-cache.js';
 
-export { keepNewest } from '../cache-dir.js';
+// For bin/compile-cache.js, which writes the compiled bundle's cache once the command has run.
+export { writeCacheFile } from '../cache-dir.js';
 
 export interface Io {
   out: (text: string) => void;
